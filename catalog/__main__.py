@@ -1,0 +1,3 @@
+from catalog.cli import cli
+
+cli(prog_name="catalog")

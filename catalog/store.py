@@ -1,0 +1,472 @@
+"""Writing observations into the database: runs, upserts in batches, and price history.
+
+Every function takes a Session and never commits: the caller (the CLI or the crawl pipeline)
+owns the transaction, so a batch is applied whole or not at all. Each batch costs a fixed
+number of queries (existing rows are loaded with IN lists), never one query per item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from catalog.records import Component, Fetch, Observation, PageFailure
+from catalog.schema import (
+    CrawlRun,
+    FetchedPage,
+    Model,
+    Offering,
+    PageProblem,
+    Presence,
+    Price,
+    Provider,
+    RelatedLink,
+)
+
+#: a price that moves by more than this factor in one refresh is recorded but flagged
+SUSPECT_FACTOR = Decimal(10)
+#: SQLite allows 32,766 bound parameters per statement; keep IN lists well below
+CHUNK = 900
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- runs -------------------------------------------------------------------------------
+
+
+def start_run(session: Session, site: str, now: dt.datetime | None = None) -> CrawlRun:
+    """Open a refresh record (status running); runs a dead holder left running become interrupted."""
+    session.execute(
+        update(CrawlRun).where(CrawlRun.status == "running").values(status="interrupted")
+    )
+    run = CrawlRun(site=site, started_at=now or utcnow(), status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run: CrawlRun,
+    status: str,
+    *,
+    error: str | None = None,
+    now: dt.datetime | None = None,
+) -> CrawlRun:
+    """Close the run. Only a complete run marks offerings it did not observe as removed."""
+    run = session.merge(run)
+    now = now or utcnow()
+    if status == "complete":
+        run.offerings_removed = _mark_removed(session, run, now)
+    run.status = status
+    run.error = error
+    run.finished_at = now
+    session.flush()
+    return run
+
+
+def _mark_removed(session: Session, run: CrawlRun, now: dt.datetime) -> int:
+    gone = list(
+        session.scalars(
+            select(Offering.id).where(
+                Offering.removed_at.is_(None), Offering.last_seen_run_id != run.id
+            )
+        )
+    )
+    for ids in chunks(gone):
+        session.execute(
+            update(Offering)
+            .where(Offering.id.in_(ids))
+            .values(removed_at=now, removed_run_id=run.id)
+        )
+        _close(session, Price, ids, run, now, valid_to=now)
+        _close(session, Presence, ids, run, now, closed_at=now)
+    return len(gone)
+
+
+def _close(session: Session, table, offering_ids, run: CrawlRun, now, **values) -> None:
+    session.execute(
+        update(table)
+        .where(table.offering_id.in_(offering_ids), table.closed_run_id.is_(None))
+        .values(closed_run_id=run.id, **values)
+    )
+
+
+def add_counts(session: Session, run: CrawlRun, **counts: int) -> None:
+    """Add to the run's counters in the database (safe when several batches report)."""
+    if not any(counts.values()):
+        return
+    values = {name: getattr(CrawlRun, name) + n for name, n in counts.items() if n}
+    session.execute(update(CrawlRun).where(CrawlRun.id == run.id).values(**values))
+
+
+# --- conditional requests ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """What the last refresh learnt about a URL: validators, and the offering it showed."""
+
+    etag: str | None
+    last_modified: str | None
+    canonical_url: str | None
+    related_urls: tuple[str, ...] = ()
+
+
+def known_pages(session: Session) -> dict[str, KnownPage]:
+    """Every fetched URL with its validators and, for model pages, its related offerings' URLs.
+
+    A 304 answer carries no body, so the crawl follows the related cards stored from the
+    last time the page was read.
+    """
+    offering_urls = dict(
+        session.execute(select(Offering.id, Offering.source_url).where(Offering.removed_at.is_(None)))
+        .tuples()
+        .all()
+    )
+    related: dict[str, list[tuple[str, str]]] = {}
+    rows = session.execute(
+        select(RelatedLink.offering_id, RelatedLink.provider, RelatedLink.model_id).order_by(
+            RelatedLink.offering_id, RelatedLink.position
+        )
+    )
+    for offering_id, provider, model_id in rows:
+        source = offering_urls.get(offering_id)
+        if source:
+            related.setdefault(source, []).append((provider, model_id))
+    out: dict[str, KnownPage] = {}
+    for page in session.execute(
+        select(
+            FetchedPage.url, FetchedPage.etag, FetchedPage.last_modified, FetchedPage.canonical_url
+        ).where(FetchedPage.http_status == 200)
+    ):
+        base = page.url.split("/models/", 1)[0]
+        links = related.get(page.canonical_url or "", [])
+        out[page.url] = KnownPage(
+            etag=page.etag,
+            last_modified=page.last_modified,
+            canonical_url=page.canonical_url,
+            related_urls=tuple(f"{base}/models/{p}/{m}.md" for p, m in links),
+        )
+    return out
+
+
+def record_fetches(session: Session, run: CrawlRun, fetches: Sequence[Fetch]) -> None:
+    """Upsert the last fetch of each URL (a 304 keeps the stored validators and hash)."""
+    latest = {f.url: f for f in fetches}
+    for urls in chunks(list(latest)):
+        existing = {p.url: p for p in session.scalars(select(FetchedPage).where(FetchedPage.url.in_(urls)))}
+        for url in urls:
+            fetch = latest[url]
+            page = existing.get(url)
+            if page is None:
+                page = FetchedPage(url=url)
+                session.add(page)
+            page.fetched_at = fetch.fetched_at
+            page.run_id = run.id
+            if fetch.http_status == 304 and page.http_status == 200:
+                continue
+            page.http_status = fetch.http_status
+            page.canonical_url = fetch.canonical_url
+            page.content_hash = fetch.content_hash
+            page.etag = fetch.etag
+            page.last_modified = fetch.last_modified
+    session.flush()
+
+
+# --- observations ---------------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    price_changes: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+def _get_or_create(session: Session, model, column, values: dict[str, dict]) -> dict[str, object]:
+    """Rows of MODEL keyed by COLUMN for every key in VALUES, created (with those values) if absent."""
+    rows = {
+        getattr(r, column.key): r for r in session.scalars(select(model).where(column.in_(list(values))))
+    }
+    for key, attrs in values.items():
+        row = rows.get(key)
+        if row is None:
+            rows[key] = row = model(**{column.key: key}, **{k: v for k, v in attrs.items() if v is not None})
+            session.add(row)
+        else:
+            for k, v in attrs.items():
+                if v is not None and getattr(row, k) != v:
+                    setattr(row, k, v)
+    session.flush()
+    return rows
+
+
+def observe(session: Session, run: CrawlRun, observations: Sequence[Observation]) -> BatchResult:
+    """Apply a batch of parsed pages: upsert offerings, open/close price intervals, keep links.
+
+    A page whose content hash equals the stored one is only marked as observed.
+    """
+    result = BatchResult()
+    if not observations:
+        return result
+    by_key: dict[tuple[str, str], Observation] = {}
+    for obs in observations:  # the same offering twice in one batch: the later fetch wins
+        by_key[(obs.record.provider, obs.record.model_id)] = obs
+    providers = _get_or_create(
+        session, Provider, Provider.slug, {p: {"name": o.record.provider_name} for (p, _), o in by_key.items()}
+    )
+    models = _get_or_create(
+        session, Model, Model.model_id, {m: {"creator": o.record.creator} for (_, m), o in by_key.items()}
+    )
+    model_ids = [models[m].id for (_, m) in by_key]
+    offerings: dict[tuple[int, int], Offering] = {}
+    for ids in chunks(model_ids):
+        for off in session.scalars(select(Offering).where(Offering.model_ref_id.in_(ids))):
+            offerings[(off.provider_id, off.model_ref_id)] = off
+    open_prices: dict[int, dict[str, Price]] = {}
+    existing_ids = [o.id for o in offerings.values()]
+    for ids in chunks(existing_ids):
+        for price in session.scalars(
+            select(Price).where(Price.offering_id.in_(ids), Price.closed_run_id.is_(None))
+        ):
+            open_prices.setdefault(price.offering_id, {})[price.component] = price
+
+    seen_price_ids: list[int] = []
+    relink: list[tuple[Offering, Observation]] = []
+    new_prices: list[Price] = []
+    fresh: list[Offering] = []
+    for (provider_slug, model_id), obs in by_key.items():
+        key = (providers[provider_slug].id, models[model_id].id)
+        if key not in offerings:
+            offerings[key] = off = Offering(
+                provider_id=key[0],
+                model_ref_id=key[1],
+                first_seen_at=obs.fetch.fetched_at,
+                first_run_id=run.id,
+                last_seen_at=obs.fetch.fetched_at,
+                last_seen_run_id=run.id,
+                source_url=obs.record.canonical_url,
+            )
+            fresh.append(off)
+    session.add_all(fresh)
+    session.flush()
+    fresh_ids = {id(off) for off in fresh}
+    for (provider_slug, model_id), obs in by_key.items():
+        rec, fetch = obs.record, obs.fetch
+        off = offerings[(providers[provider_slug].id, models[model_id].id)]
+        is_new = id(off) in fresh_ids
+        returning = off.removed_at is not None
+        if is_new or returning:
+            result.new += 1
+            off.removed_at = None
+            off.removed_run_id = None
+            session.add(Presence(offering_id=off.id, opened_run_id=run.id, opened_at=fetch.fetched_at))
+        off.last_seen_at = fetch.fetched_at
+        off.last_seen_run_id = run.id
+        off.last_fetched_at = fetch.fetched_at
+        current = open_prices.get(off.id, {})
+        if off.content_hash is not None and off.content_hash == fetch.content_hash and not returning:
+            off.stale_reason = None
+            seen_price_ids.extend(p.id for p in current.values())
+            result.unchanged += 1
+            continue
+        changed = _apply_attributes(off, rec, fetch)
+        changes = _apply_prices(run, off, obs, current, seen_price_ids, new_prices)
+        result.price_changes += changes
+        relink.append((off, obs))
+        if not (is_new or returning):
+            if changed or changes:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        result.keys.append(rec.key)
+    session.flush()  # closed intervals leave the one-open-interval index before new ones enter
+    session.add_all(new_prices)
+    _mark_prices_seen(session, run, seen_price_ids, observations[-1].fetch.fetched_at)
+    _replace_related(session, relink)
+    session.flush()
+    return result
+
+
+_ATTRIBUTES = (
+    "name",
+    "category",
+    "task",
+    "open_source",
+    "date_added",
+    "description",
+    "headline_spec_unit",
+    "headline_unit_conflict",
+    "generated_at",
+)
+
+
+def _apply_attributes(off: Offering, rec, fetch: Fetch) -> bool:
+    changed = False
+    for attr in _ATTRIBUTES:
+        value = getattr(rec, attr)
+        if getattr(off, attr) != value:
+            setattr(off, attr, value)
+            changed = True
+    off.source_url = rec.canonical_url
+    off.warnings = "\n".join(rec.warnings) or None
+    off.content_hash = fetch.content_hash
+    off.stale_reason = None
+    return changed
+
+
+def _apply_prices(
+    run: CrawlRun,
+    off: Offering,
+    obs: Observation,
+    current: dict[str, Price],
+    seen_price_ids: list[int],
+    new_prices: list[Price],
+) -> int:
+    """Close intervals whose value changed (or vanished), open new ones. Returns the changes."""
+    rec, fetch = obs.record, obs.fetch
+    now = fetch.fetched_at
+    observed = {c.value: v for c, v in rec.prices().items()}
+    changes = 0
+    for component, price in current.items():
+        if component not in observed:
+            price.closed_run_id, price.valid_to = run.id, now
+            changes += 1
+    for component, amount in observed.items():
+        unit = rec.unit_of(Component(component))
+        price = current.get(component)
+        if price is not None and price.amount == amount and price.currency == rec.currency and price.unit == unit:
+            seen_price_ids.append(price.id)
+            continue
+        suspect = False
+        if price is not None:
+            price.closed_run_id, price.valid_to = run.id, now
+            suspect = _is_suspect(price.amount, amount) if price.currency == rec.currency else False
+            changes += 1
+        new_prices.append(
+            Price(
+                offering_id=off.id,
+                component=component,
+                amount=amount,
+                currency=rec.currency,
+                unit=unit,
+                suspect=suspect,
+                valid_from=now,
+                last_seen_at=now,
+                opened_run_id=run.id,
+                last_run_id=run.id,
+                source_url=fetch.url,
+                fetched_at=now,
+                content_hash=fetch.content_hash or "",
+            )
+        )
+    return changes
+
+
+def _is_suspect(old: Decimal, new: Decimal) -> bool:
+    if old == 0 or new == 0:
+        return old != new
+    ratio = new / old
+    return ratio > SUSPECT_FACTOR or ratio < 1 / SUSPECT_FACTOR
+
+
+def _mark_prices_seen(session: Session, run: CrawlRun, price_ids: list[int], now: dt.datetime) -> None:
+    for ids in chunks(price_ids):
+        session.execute(
+            update(Price).where(Price.id.in_(ids)).values(last_run_id=run.id, last_seen_at=now)
+        )
+
+
+def _replace_related(session: Session, relink: list[tuple[Offering, Observation]]) -> None:
+    if not relink:
+        return
+    session.flush()
+    ids = [off.id for off, _ in relink]
+    for part in chunks(ids):
+        session.execute(RelatedLink.__table__.delete().where(RelatedLink.offering_id.in_(part)))
+    rows = [
+        {
+            "offering_id": off.id,
+            "position": i,
+            "provider": r.provider,
+            "model_id": r.model_id,
+            "provider_label": r.provider_label,
+        }
+        for off, obs in relink
+        for i, r in enumerate(obs.record.related)
+    ]
+    if rows:
+        session.execute(RelatedLink.__table__.insert(), rows)
+
+
+def observe_unchanged(session: Session, run: CrawlRun, canonical_urls: Sequence[str], now: dt.datetime) -> int:
+    """Pages that answered 304: their offerings (and open prices) were observed unchanged."""
+    if not canonical_urls:
+        return 0
+    ids: list[int] = []
+    for urls in chunks(list(dict.fromkeys(canonical_urls))):
+        ids.extend(
+            session.scalars(
+                select(Offering.id).where(Offering.source_url.in_(urls), Offering.removed_at.is_(None))
+            )
+        )
+    for part in chunks(ids):
+        session.execute(
+            update(Offering)
+            .where(Offering.id.in_(part))
+            .values(last_seen_at=now, last_seen_run_id=run.id)
+        )
+        session.execute(
+            update(Price)
+            .where(Price.offering_id.in_(part), Price.closed_run_id.is_(None))
+            .values(last_run_id=run.id, last_seen_at=now)
+        )
+    return len(ids)
+
+
+def record_failures(session: Session, run: CrawlRun, failures: Sequence[PageFailure]) -> None:
+    """List failed pages for the summary. A known offering whose page answered but could not be
+    read keeps its last good prices, flagged stale, and is not counted as gone."""
+    if not failures:
+        return
+    session.execute(
+        PageProblem.__table__.insert(),
+        [
+            {"run_id": run.id, "url": f.url, "reason": f.reason, "http_status": f.http_status}
+            for f in failures
+        ],
+    )
+    for failure in failures:
+        if failure.http_status in (404, 410) or not failure.provider or not failure.model_id:
+            continue
+        off = session.scalar(
+            select(Offering)
+            .join(Provider, Provider.id == Offering.provider_id)
+            .join(Model, Model.id == Offering.model_ref_id)
+            .where(Provider.slug == failure.provider, Model.model_id == failure.model_id)
+        )
+        if off is not None and off.removed_at is None:
+            off.stale_reason = failure.reason
+            off.last_seen_run_id = run.id
+    session.flush()
+
+
+def set_provider_names(session: Session, names: dict[str, str]) -> None:
+    """Provider display names learnt from a model's llms.txt."""
+    if names:
+        _get_or_create(session, Provider, Provider.slug, {slug: {"name": n} for slug, n in names.items()})

@@ -1,0 +1,269 @@
+"""The catalog spider: finds model pages and hands their text to the parser.
+
+Discovery: robots.txt (obeyed by Scrapy's middleware; its Sitemap lines read here), the site
+index /llms.txt, sitemaps (index or urlset), and every related-model card. Each offering's
+markdown page is fetched once, under its canonical URL; its own llms.txt completes it.
+Pages known from the last refresh are asked for conditionally (If-None-Match /
+If-Modified-Since); a 304 is an unchanged observation, and the related cards stored from the
+last read of that page are followed instead of the body's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from catalog.records import Fetch, Observation, PageFailure, PageRecord
+from catalog.store import KnownPage
+from spiders.items import NotModified, ProviderName
+from spiders.parsing import (
+    ParseError,
+    merge_llms,
+    parse_model_llms,
+    parse_model_page,
+    parse_site_index,
+    parse_sitemap,
+)
+from spiders.urls import model_llms_url, model_page_url, offering_key, same_site
+
+#: statuses a model page callback wants to see rather than have filtered out
+PAGE_STATUSES = [304, 404, 410]
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class CatalogSpider(scrapy.Spider):
+    name = "catalog"
+
+    def __init__(self, site: str, known: dict[str, KnownPage] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.site = site.rstrip("/")
+        self.known = known or {}
+        self.seen: set[str] = set()
+        self.emitted: set[str] = set()
+        #: discovery documents that could not be read: the refresh is then incomplete
+        self.discovery_failures: list[str] = []
+        self.pages_requested = 0
+
+    # --- discovery ------------------------------------------------------------------------
+
+    async def start(self):
+        yield self._doc(f"{self.site}/robots.txt", self.parse_robots)
+        yield self._doc(f"{self.site}/llms.txt", self.parse_index)
+
+    def _doc(self, url: str, callback) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.doc_failed,
+            dont_filter=True,
+            priority=10,
+            meta={"handle_httpstatus_list": [404, 410]},
+        )
+
+    def parse_robots(self, response: Response):
+        sitemaps = []
+        if response.status == 200:
+            for line in response.text.splitlines():
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "sitemap" and value.strip():
+                    sitemaps.append(urljoin(response.url, value.strip()))
+        for url in sitemaps or [f"{self.site}/sitemap.xml"]:
+            if same_site(url, self.site) and url not in self.seen:
+                self.seen.add(url)
+                yield self._doc(url, self.parse_sitemap)
+
+    def parse_index(self, response: Response):
+        if response.status != 200:
+            return
+        for link in parse_site_index(response.text):
+            yield from self._follow(urljoin(response.url, link))
+
+    def parse_sitemap(self, response: Response):
+        if response.status != 200:
+            return
+        try:
+            sitemap = parse_sitemap(response.body)
+        except ParseError as exc:
+            self.discovery_failures.append(f"{response.url}: {exc}")
+            return
+        for child in sitemap.sitemaps:
+            url = urljoin(response.url, child)
+            if same_site(url, self.site) and url not in self.seen:
+                self.seen.add(url)
+                yield self._doc(url, self.parse_sitemap)
+        for page in sitemap.pages:
+            yield from self._follow(urljoin(response.url, page))
+
+    def doc_failed(self, failure):
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # disallowed by robots.txt: not ours to read
+        self.discovery_failures.append(f"{request.url}: {_reason(failure)}")
+
+    # --- model pages ------------------------------------------------------------------------
+
+    def _follow(self, url: str) -> Iterator[scrapy.Request]:
+        """A request for the markdown page of the model URL, once per URL and only on this site."""
+        md = model_page_url(url)
+        if md is None or md in self.seen or not same_site(md, self.site):
+            return
+        self.seen.add(md)
+        self.pages_requested += 1
+        yield scrapy.Request(
+            md,
+            callback=self.parse_page,
+            errback=self.page_failed,
+            dont_filter=True,
+            headers=self._validators(md),
+            meta={"handle_httpstatus_list": PAGE_STATUSES},
+        )
+
+    def _validators(self, url: str) -> dict[str, str]:
+        known = self.known.get(url)
+        headers = {}
+        if known is not None:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return headers
+
+    def _fetch(self, response: Response, canonical: str | None = None) -> Fetch:
+        body = response.body if response.status == 200 else b""
+        return Fetch(
+            url=response.url,
+            http_status=response.status,
+            fetched_at=now(),
+            content_hash=hashlib.sha256(body).hexdigest() if response.status == 200 else None,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            size_bytes=len(response.body),
+            canonical_url=canonical,
+        )
+
+    def parse_page(self, response: Response):
+        if response.status == 304:
+            yield from self._not_modified(response)
+            return
+        if response.status in (404, 410):
+            yield self._failure(response.url, f"HTTP {response.status}", response.status)
+            yield self._fetch(response)
+            return
+        try:
+            record = parse_model_page(response.body, response.url)
+        except ParseError as exc:
+            yield self._failure(response.url, f"unreadable page: {exc}", response.status)
+            yield self._fetch(response)
+            return
+        canonical = record.canonical_url
+        if not same_site(canonical, self.site):
+            yield self._failure(response.url, f"canonical URL {canonical} is not on {self.site}", 200)
+            yield self._fetch(response)
+            return
+        fetch = self._fetch(response, canonical)
+        if canonical != response.url:
+            # an alias of another offering's page: read the offering under its own URL
+            yield fetch
+            yield from self._follow(canonical)
+            return
+        for related in record.related:
+            yield from self._follow(f"{self.site}/models/{related.provider}/{related.model_id}.md")
+        if canonical in self.emitted:
+            return
+        self.emitted.add(canonical)
+        yield scrapy.Request(
+            model_llms_url(canonical),
+            callback=self.parse_llms,
+            errback=self.llms_failed,
+            dont_filter=True,
+            cb_kwargs={"record": record, "fetch": fetch},
+            meta={"handle_httpstatus_list": [404, 410]},
+        )
+
+    def _not_modified(self, response: Response):
+        known = self.known.get(response.url)
+        canonical = known.canonical_url if known else None
+        yield self._fetch(response, canonical)
+        if not canonical:
+            return
+        if canonical != response.url:
+            yield from self._follow(canonical)
+            return
+        for url in known.related_urls:
+            yield from self._follow(url)
+        if canonical in self.emitted:
+            return
+        self.emitted.add(canonical)
+        yield NotModified(canonical_url=canonical, fetch=self._fetch(response, canonical))
+        llms = model_llms_url(canonical)
+        yield scrapy.Request(
+            llms,
+            callback=self.parse_llms_name,
+            errback=lambda failure: None,
+            dont_filter=True,
+            headers=self._validators(llms),
+            meta={"handle_httpstatus_list": [304, 404, 410]},
+        )
+
+    def parse_llms(self, response: Response, record: PageRecord, fetch: Fetch):
+        if response.status == 200:
+            yield self._fetch(response)
+            try:
+                record = merge_llms(record, parse_model_llms(response.text, response.url))
+            except ParseError as exc:
+                record.warnings.append(f"llms.txt unreadable: {exc}")
+        yield Observation(record=record, fetch=fetch)
+
+    def llms_failed(self, failure):
+        kwargs = failure.request.cb_kwargs
+        kwargs["record"].warnings.append(f"llms.txt not read: {_reason(failure)}")
+        yield Observation(record=kwargs["record"], fetch=kwargs["fetch"])
+
+    def parse_llms_name(self, response: Response):
+        yield self._fetch(response)
+        if response.status != 200:
+            return
+        try:
+            llms = parse_model_llms(response.text, response.url)
+        except ParseError:
+            return
+        if llms.provider and llms.provider_name:
+            yield ProviderName(provider=llms.provider, name=llms.provider_name)
+
+    def page_failed(self, failure):
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return
+        status = failure.value.response.status if failure.check(HttpError) else None
+        yield self._failure(request.url, _reason(failure), status)
+
+    def _failure(self, url: str, reason: str, status: int | None) -> PageFailure:
+        key = offering_key(url)
+        known = self.known.get(url)
+        if known and known.canonical_url:
+            key = offering_key(known.canonical_url) or key
+        provider, model_id = key if key else (None, None)
+        return PageFailure(url=url, reason=reason, provider=provider, model_id=model_id, http_status=status)
+
+
+def _reason(failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    exc = failure.value
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
