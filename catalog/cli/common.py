@@ -1,0 +1,70 @@
+"""What every command shares: the group that translates errors, --db, option types."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from catalog import db
+from catalog.errors import CatalogError
+
+DEFAULT_SITE = "https://modelslab.com"
+
+
+class CatalogGroup(click.Group):
+    """Translates the library's errors into click's, once, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CatalogError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OperationalError as exc:  # the database went away in the middle of a command
+            url = ctx.params.get("db_url") or db.resolve_url(None)
+            raise click.ClickException(str(db.unreachable(db.make_engine(url), exc))) from None
+
+
+def db_option(func: Callable) -> Callable:
+    """--db URL (or $CATALOG_DATABASE_URL); the command receives an Engine with a migrated schema."""
+
+    @click.option(
+        "--db",
+        "db_url",
+        metavar="URL",
+        envvar=db.ENV_VAR,
+        help=f"Database URL (default: a SQLite file in the user data folder; env {db.ENV_VAR}).",
+    )
+    @functools.wraps(func)
+    def wrapper(db_url: str | None, **kwargs):
+        return func(engine=open_engine(db_url), **kwargs)
+
+    return wrapper
+
+
+def open_engine(db_url: str | None) -> Engine:
+    engine = db.make_engine(db.resolve_url(db_url))
+    db.ensure_schema(engine)
+    return engine
+
+
+def reading(engine: Engine) -> Session:
+    """A read-only session; connection failures become one-line DatabaseErrors."""
+    return Session(engine)
+
+
+class SiteURL(click.ParamType):
+    """An http(s) URL of a catalog site's root, e.g. https://modelslab.com."""
+
+    name = "URL"
+
+    def convert(self, value, param, ctx):
+        parts = urlsplit(str(value).strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(f"{value!r} is not a site URL; give one like {DEFAULT_SITE}", param, ctx)
+        return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,44 @@
+"""`catalog db ...`: the database schema."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from catalog import db
+from catalog.errors import DatabaseError
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--db", "db_url", metavar="URL", envvar=db.ENV_VAR, help="Database URL.")
+def db_upgrade(db_url: str | None) -> None:
+    """Create the schema or bring it to the current version."""
+    engine = db.make_engine(db.resolve_url(db_url))
+    before = _revision(engine)
+    db.ensure_schema(engine)
+    after = db.current_revision(engine)
+    if before == after:
+        click.echo(f"{db.describe(engine)} is up to date (revision {after})")
+    else:
+        click.echo(f"{db.describe(engine)} upgraded from {before or 'empty'} to {after}")
+
+
+@db_group.command("current")
+@click.option("--db", "db_url", metavar="URL", envvar=db.ENV_VAR, help="Database URL.")
+def db_current(db_url: str | None) -> None:
+    """Print the database's URL and schema revision."""
+    engine = db.make_engine(db.resolve_url(db_url))
+    click.echo(f"{db.describe(engine)} revision {_revision(engine) or 'none (empty)'} (head {db.head_revision()})")
+
+
+def _revision(engine: Engine) -> str | None:
+    try:
+        return db.current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseError(str(db.unreachable(engine, exc))) from None
