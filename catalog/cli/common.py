@@ -26,8 +26,10 @@ class CatalogGroup(click.Group):
         except CatalogError as exc:
             raise click.ClickException(str(exc)) from None
         except OperationalError as exc:  # the database went away in the middle of a command
-            url = ctx.params.get("db_url") or db.resolve_url(None)
-            raise click.ClickException(str(db.unreachable(db.make_engine(url), exc))) from None
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(
+                f"the database failed: {reason}; check that it is reachable (--db or ${db.ENV_VAR})"
+            ) from None
 
 
 def db_option(func: Callable) -> Callable:
