@@ -45,7 +45,7 @@ def run_crawl(
     """
     options = crawl_settings(**(settings or {}))
     options.update(CATALOG_DB_URL=db_url, CATALOG_RUN_ID=run_id)
-    process = CrawlerProcess(options, install_root_handler=True)
+    process = CrawlerProcess(options)
     crawler = process.create_crawler(CatalogSpider)
     if on_item is not None:
         crawler.signals.connect(lambda item, **_: on_item(item), signal=signals.item_scraped)

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
     "REDIRECT_MAX_TIMES": 5,
     "COOKIES_ENABLED": False,
+    # items per response processed in parallel: each slot is an asyncio task per response
+    "CONCURRENT_ITEMS": 8,
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "WARNING",
     "LOG_ENABLED": True,
