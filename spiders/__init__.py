@@ -1,0 +1,1 @@
+"""Spiders: find catalog pages and hand their text to the parsers; and a local site server for offline crawls."""
