@@ -104,7 +104,7 @@ def _judge(outcome, run: CrawlRun) -> tuple[str, str | None]:
         return "interrupted", "stopped before the end (Ctrl-C or a signal); nothing was marked removed"
     if outcome.responses == 0 or (outcome.pages_requested == 0 and outcome.discovery_failures):
         reason = outcome.discovery_failures[0] if outcome.discovery_failures else "no page answered"
-        return "failed", f"the site could not be crawled: {reason}"
+        return "failed", f"the site could not be crawled ({reason}); check the --site URL and the network"
     if outcome.discovery_failures:
         return "incomplete", "some discovery documents failed; nothing was marked removed: " + "; ".join(
             outcome.discovery_failures[:3]

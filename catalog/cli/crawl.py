@@ -17,11 +17,15 @@ from catalog.cli.common import DEFAULT_SITE, SiteURL, db_option
 @click.option("--sample", is_flag=True, help="Crawl the sample catalog shipped with catalog (offline).")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel requests to the site (default 8).")
 @click.option("--delay", type=click.FloatRange(0, 60), help="Seconds between requests to the site.")
-def refresh(engine: Engine, site: str, sample: bool, concurrency: int | None, delay: float | None) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log (warnings and errors) on stderr.")
+def refresh(
+    engine: Engine, site: str, sample: bool, concurrency: int | None, delay: float | None, verbose: bool
+) -> None:
     """Crawl the catalog site and record every offering and price."""
     from spiders.refresh import refresh as run_refresh  # imports Scrapy: only here
 
-    settings = {"concurrency": concurrency, "delay": delay}
+    # the summary reports every failure; Scrapy's own log (tracebacks included) is opt-in
+    settings = {"concurrency": concurrency, "delay": delay, "LOG_LEVEL": "WARNING" if verbose else "CRITICAL"}
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
     progress = _Progress(enabled=sys.stderr.isatty())
