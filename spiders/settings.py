@@ -21,6 +21,12 @@ DEFAULTS: dict[str, Any] = {
     "AUTOTHROTTLE_START_DELAY": 0.05,
     "AUTOTHROTTLE_MAX_DELAY": 30,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 8.0,
+    # Scrapy's AutoThrottle never lets a 304 lower the delay, so an unchanged refresh could only
+    # slow down; this one counts a 304 as an answer (see spiders/throttle.py)
+    "EXTENSIONS": {
+        "scrapy.extensions.throttle.AutoThrottle": None,
+        "spiders.throttle.ConditionalAutoThrottle": 0,
+    },
     "DOWNLOAD_TIMEOUT": 30,
     "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,
     "DOWNLOAD_WARNSIZE": 1024 * 1024,
