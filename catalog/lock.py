@@ -43,8 +43,8 @@ def _file_lock(path: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
             raise RefreshLocked(
-                f"another refresh (pid {holder}) is running on this database; "
-                "wait for it to finish or use another --db"
+                f"another refresh (pid {holder}) is running on this database: it holds the lock file "
+                f"{path}; wait for it to finish or use another --db"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -56,8 +56,8 @@ def _file_lock(path: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def _advisory_lock(engine: Engine) -> Iterator[None]:
     with engine.connect() as connection:
-        key = {"cls": ADVISORY_CLASS}
-        key["obj"] = connection.scalar(text("SELECT hashtext(current_schema())"))
+        schema, obj = connection.execute(text("SELECT current_schema(), hashtext(current_schema())")).one()
+        key = {"cls": ADVISORY_CLASS, "obj": obj}
         if not connection.scalar(text("SELECT pg_try_advisory_lock(:cls, :obj)"), key):
             holder = connection.scalar(
                 text(
@@ -67,7 +67,8 @@ def _advisory_lock(engine: Engine) -> Iterator[None]:
                 key,
             )
             raise RefreshLocked(
-                f"another refresh (server pid {holder or '?'}) is running on this database; "
+                f"another refresh (server pid {holder or '?'}) is running on this database: it holds the "
+                f"PostgreSQL advisory lock ({ADVISORY_CLASS}, {obj}) of schema {schema}; "
                 "wait for it to finish or use another --db"
             )
         connection.commit()

@@ -129,13 +129,15 @@ def known_pages(session: Session) -> dict[str, KnownPage]:
     """Every fetched URL with its validators and, for model pages, its related offerings' URLs.
 
     A 304 answer carries no body, so the crawl follows the related cards stored from the
-    last time the page was read.
+    last time the page was read. Pages of removed offerings are left out: if one comes back
+    it must be read whole, since its prices were closed and a 304 cannot reopen them.
     """
     offering_urls = dict(
         session.execute(select(Offering.id, Offering.source_url).where(Offering.removed_at.is_(None)))
         .tuples()
         .all()
     )
+    removed = set(session.scalars(select(Offering.source_url).where(Offering.removed_at.is_not(None))))
     related: dict[str, list[tuple[str, str]]] = {}
     rows = session.execute(
         select(RelatedLink.offering_id, RelatedLink.provider, RelatedLink.model_id).order_by(
@@ -152,6 +154,8 @@ def known_pages(session: Session) -> dict[str, KnownPage]:
             FetchedPage.url, FetchedPage.etag, FetchedPage.last_modified, FetchedPage.canonical_url
         ).where(FetchedPage.http_status == 200)
     ):
+        if page.canonical_url in removed:
+            continue
         base = page.url.split("/models/", 1)[0]
         links = related.get(page.canonical_url or "", [])
         out[page.url] = KnownPage(
@@ -356,7 +360,7 @@ def _apply_prices(
         suspect = False
         if price is not None:
             price.closed_run_id, price.valid_to = run.id, now
-            suspect = _is_suspect(price.amount, amount) if price.currency == rec.currency else False
+            suspect = is_suspect(price.amount, amount) if price.currency == rec.currency else False
             changes += 1
         new_prices.append(
             Price(
@@ -378,7 +382,8 @@ def _apply_prices(
     return changes
 
 
-def _is_suspect(old: Decimal, new: Decimal) -> bool:
+def is_suspect(old: Decimal, new: Decimal) -> bool:
+    """Whether a move from OLD to NEW is more than SUSPECT_FACTOR either way (or to or from 0)."""
     if old == 0 or new == 0:
         return old != new
     ratio = new / old

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,13 @@ def refresh(
     on_item: Callable[[object], None] | None = None,
     settings: dict | None = None,
 ) -> RefreshSummary:
-    """Crawl SITE into the database at DB_URL; one refresh at a time per database."""
+    """Crawl SITE into the database at DB_URL; one refresh at a time per database.
+
+    $CATALOG_BATCH_SIZE sets the items written per transaction (default 500; tests set it low
+    to have several batches committed before they interrupt a crawl).
+    """
+    if os.environ.get("CATALOG_BATCH_SIZE"):
+        settings = {**(settings or {}), "CATALOG_BATCH_SIZE": int(os.environ["CATALOG_BATCH_SIZE"])}
     engine = make_engine(db_url)
     ensure_schema(engine)
     started = time.monotonic()
