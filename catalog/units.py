@@ -1,0 +1,55 @@
+"""Reading the counts a user types for a workload: 1000, 1,000, 1_000, 200k, 1.5M, 3e6.
+
+Suffixes (case-insensitive): k = thousand, M = million, B = billion. Token and image counts must
+come out whole (1.5k is 1500; 1.2345k is refused); seconds may be fractional (2.5).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+SUFFIXES = {"k": 3, "m": 6, "b": 9}
+#: no workload is larger; also keeps a typo such as 1e999999 from costing anything to compute
+MAXIMUM = Decimal(10) ** 15
+
+_NUMBER = re.compile(
+    r"""^(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)?   # 1000, 1,000 or 1_000
+        (?:\.(?P<fraction>\d+))?                       # .5
+        (?:[eE](?P<exponent>[+-]?\d{1,3}))?            # e6
+        (?P<suffix>[kKmMbB])?$""",
+    re.VERBOSE,
+)
+
+WHOLE_FORMS = "a whole number such as 1000, 1,000, 200k, 1.5M or 3e6"
+DECIMAL_FORMS = "a number such as 90, 2.5, 1,200, 1.5k or 3e3"
+
+
+def parse_count(text: str, *, whole: bool = True) -> Decimal:
+    """The count TEXT stands for. Raises ValueError naming the accepted forms."""
+    forms = WHOLE_FORMS if whole else DECIMAL_FORMS
+    match = _NUMBER.match(text.strip())
+    if not match or not (match["digits"] or match["fraction"]) or (match["exponent"] and match["suffix"]):
+        raise ValueError(f"{text!r} is not {'a count' if whole else 'a number'}; use {forms}")
+    literal = (match["digits"] or "0").replace(",", "").replace("_", "")
+    if match["fraction"]:
+        literal += "." + match["fraction"]
+    try:
+        value = Decimal(literal).scaleb(int(match["exponent"] or 0) + SUFFIXES.get((match["suffix"] or "").lower(), 0))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only finite numbers
+        raise ValueError(f"{text!r} is not a number; use {forms}") from None
+    if value > MAXIMUM:
+        raise ValueError(f"{text!r} is more than 10^15; use {forms}")
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    if whole:
+        raise ValueError(f"{text!r} is not a whole number; use {forms}")
+    return value.normalize()
+
+
+def group_digits(value: Decimal) -> str:
+    """A count for people: 1000000 -> 1,000,000; 2.5 -> 2.5."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    whole, _, fraction = format(value, "f").partition(".")
+    return f"{int(whole):,}.{fraction}"

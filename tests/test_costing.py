@@ -1,0 +1,99 @@
+"""Workload costs: exact decimals, missing components, currencies kept apart, no headline prices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from catalog.costing import Workload, cost, rank
+from catalog.search import Amount, Brief
+
+M = Decimal(1_000_000)
+
+
+def offer(key: str, currency: str = "USD", **prices: str) -> Brief:
+    provider, model_id = key.split("/")
+    return Brief(0, provider, model_id, model_id.title(), {c: Amount(Decimal(v), currency) for c, v in prices.items()})
+
+
+def test_token_cost_is_exact():
+    result = cost(offer("p/a", input_per_mtok="0.027", output_per_mtok="0.20"), Workload(M, Decimal(200_000)))
+    assert result.parts == {"input_per_mtok": Decimal("0.027"), "output_per_mtok": Decimal("0.04")}
+    assert result.total == Decimal("0.067") and result.currency == "USD" and result.missing == []
+
+
+def test_huge_counts_and_long_prices_lose_no_digit():
+    price = "0.123456789012345678901234567891"  # 30 digits
+    result = cost(offer("p/a", input_per_mtok=price), Workload(input_tokens=Decimal(10) ** 15 - 1))
+    digits = (10**15 - 1) * 123456789012345678901234567891  # the exact product, in integers
+    assert result.total == Decimal(f"{digits}E-36")  # the constructor is exact; arithmetic rounds
+    assert result.total != (Decimal(10) ** 15 - 1) * Decimal(price) / M  # the default 28 digits would round
+
+
+def test_images_seconds_and_calls():
+    workload = Workload(images=Decimal(4), seconds=Decimal("2.5"), calls=Decimal(10))
+    result = cost(offer("p/a", per_image="0.04", per_second="0.10"), workload)
+    assert result.parts == {"per_image": Decimal("1.60"), "per_second": Decimal("2.500")}
+    assert result.total == Decimal("4.1")
+
+
+def test_calls_multiply_every_component():
+    one = cost(offer("p/a", input_per_mtok="2", output_per_mtok="8"), Workload(Decimal(1000), Decimal(500)))
+    many = cost(offer("p/a", input_per_mtok="2", output_per_mtok="8"), Workload(Decimal(1000), Decimal(500), calls=Decimal(3)))
+    assert one.total == Decimal("0.006") and many.total == 3 * one.total
+
+
+def test_missing_component_is_named_never_zero():
+    result = cost(offer("p/a", input_per_mtok="0.10"), Workload(M, M))
+    assert result.missing == ["output_per_mtok"] and result.total is None
+    assert result.parts == {"input_per_mtok": Decimal("0.10"), "output_per_mtok": None}
+
+
+def test_headline_is_never_a_price():
+    """An offering priced only by its blended '/ call' headline has no price for a token workload."""
+    headline_only = offer("p/a", headline="0.113500")
+    result = cost(headline_only, Workload(M, M, calls=Decimal(5)))
+    assert result.total is None and result.missing == ["input_per_mtok", "output_per_mtok"]
+    with_tokens = cost(offer("p/b", input_per_mtok="0.027", output_per_mtok="0.20", headline="0.113500"),
+                       Workload(M, calls=Decimal(2)))
+    assert with_tokens.total == Decimal("0.054")
+
+
+def test_mixed_currencies_have_no_total():
+    mixed = Brief(0, "p", "a", None, {"input_per_mtok": Amount(Decimal(1), "USD"),
+                                      "output_per_mtok": Amount(Decimal(1), "EUR")})
+    result = cost(mixed, Workload(M, M))
+    assert result.total is None and result.currency is None and result.mixed_currencies and result.missing == []
+
+
+def test_ranking_keeps_currencies_apart_and_lists_unpriced_last():
+    offers = [
+        offer("b/expensive", input_per_mtok="5"),
+        offer("a/cheap", input_per_mtok="1"),
+        offer("c/euro", "EUR", input_per_mtok="0.01"),
+        offer("a/tie", input_per_mtok="1"),
+        offer("d/none", per_image="0.01"),
+        offer("e/yen", "JPY", input_per_mtok="100"),
+    ]
+    ranking = rank(offers, Workload(M))
+    assert ranking.currencies == ["USD", "EUR", "JPY"]
+    assert [c.offering.key for c in ranking.ordered()] == [
+        "a/cheap", "a/tie", "b/expensive", "c/euro", "e/yen", "d/none"
+    ]
+    assert [c.offering.key for c in ranking.unpriced] == ["d/none"] and len(ranking) == 6
+
+
+def test_unpriced_sorted_by_how_much_is_missing():
+    ranking = rank([offer("a/none"), offer("b/half", input_per_mtok="1")], Workload(M, M))
+    assert [(c.offering.key, c.missing) for c in ranking.unpriced] == [
+        ("b/half", ["output_per_mtok"]), ("a/none", ["input_per_mtok", "output_per_mtok"])
+    ]
+
+
+def test_empty_or_negative_workload_is_refused():
+    with pytest.raises(ValueError, match="the workload is empty"):
+        rank([], Workload())
+    with pytest.raises(ValueError, match="input_tokens must be a finite number >= 0"):
+        Workload(input_tokens=Decimal(-1))
+    assert Workload(images=Decimal(2)).components == ("per_image",)
