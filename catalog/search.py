@@ -28,6 +28,8 @@ from catalog.errors import CatalogError
 from catalog.queries import OfferingView, PriceView
 
 ESCAPE = "\\"
+#: every price component a page can show (catalog.records.Component, without importing pydantic)
+ALL_COMPONENTS = ("input_per_mtok", "output_per_mtok", "per_image", "per_second", "headline")
 #: the Alembic versions folder (the same place catalog.db.MIGRATIONS names; not imported from
 #: there because catalog.db imports SQLAlchemy)
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
@@ -117,8 +119,10 @@ class Reader:
         """Whether anything was ever refreshed into this database (removed offerings count)."""
         return bool(self._rows("SELECT 1 FROM offerings LIMIT 1"))
 
-    def _where(self, query: str | None, provider: str | None, category: str | None) -> tuple[str, list[Any]]:
-        """FROM ... WHERE for current offerings matching QUERY and the filters, and its parameters."""
+    def _where(
+        self, query: str | None, provider: str | None, category: str | None, joins: str = ""
+    ) -> tuple[str, list[Any]]:
+        """FROM ... (JOINS) WHERE for current offerings matching QUERY and the filters; its parameters."""
         mark = self._mark
         # SQLite's LIKE already ignores ASCII case, exactly the folding its lower() does, and is
         # faster without the call; PostgreSQL's LIKE is case-sensitive, so it compares lower().
@@ -143,7 +147,7 @@ class Reader:
         # itself, its planner may walk offerings through the provider index, 3x slower at 100k.
         # PostgreSQL plans a CROSS JOIN with join conditions like an inner join.
         sql = (
-            "FROM offerings o CROSS JOIN models m CROSS JOIN providers p "
+            f"FROM offerings o CROSS JOIN models m CROSS JOIN providers p {joins}"
             f"WHERE m.id = o.model_ref_id AND p.id = o.provider_id AND {' AND '.join(where)}"
         )
         return sql, params
@@ -185,19 +189,28 @@ class Reader:
     ) -> list[Brief]:
         """Like offerings(), but only identity and prices (what a cost ranking needs), quick to build,
         and in no particular order."""
-        where, params = self._where(query, provider, category)
-        rows = self._rows(f"SELECT o.id, p.slug, m.model_id, o.name {where}", params)  # noqa: S608 - values are bound
-        prices: dict[int, dict[str, Amount]] = {}
+        wanted = list(ALL_COMPONENTS if components is None else components)
+        # one row per offering: each component's open price joined through the partial index
+        # uq_prices_open (offering_id, component WHERE closed_run_id IS NULL)
+        joins = "".join(
+            f"LEFT JOIN prices c{i} ON c{i}.offering_id = o.id AND c{i}.component = {self._mark} "
+            f"AND c{i}.closed_run_id IS NULL "
+            for i in range(len(wanted))
+        )
+        where, params = self._where(query, provider, category, joins)
+        columns = "".join(f", c{i}.amount, c{i}.currency" for i in range(len(wanted)))
+        rows = self._rows(f"SELECT o.id, p.slug, m.model_id, o.name{columns} {where}", wanted + params)  # noqa: S608
         # the hot loop of `catalog compare`: no per-row dispatch (SQLite hands money over as text)
         to_decimal = Decimal if self.dialect == "sqlite" else _Decoder(self.dialect).money
-        for offering_id, component, amount, currency in self._open_prices(
-            [row[0] for row in rows], components, "amount, currency"
-        ):
-            found = prices.get(offering_id)
-            if found is None:
-                prices[offering_id] = found = {}
-            found[component] = Amount(to_decimal(amount), currency)
-        return [Brief(id_, slug, model_id, name, prices.get(id_, {})) for id_, slug, model_id, name in rows]
+        slots = [(component, 4 + 2 * i) for i, component in enumerate(wanted)]
+        briefs = []
+        for row in rows:
+            prices = {}
+            for component, at in slots:
+                if row[at] is not None:
+                    prices[component] = Amount(to_decimal(row[at]), row[at + 1])
+            briefs.append(Brief(row[0], row[1], row[2], row[3], prices))
+        return briefs
 
     def _open_prices(self, ids: list[int], components: Iterable[str] | None, columns: str) -> list[tuple]:
         """(offering_id, component, COLUMNS...) of the open prices of IDS, only COMPONENTS if given."""

@@ -132,6 +132,26 @@ def test_models_terminal_prints_markup_and_escapes_inertly(catalog_db, terminal)
     assert "FLUX.1 [schnell]" in result.output  # square brackets are not rich markup
 
 
+def test_models_on_a_terminal_shows_the_first_rows(catalog_db, terminal, monkeypatch):
+    from catalog.cli import query
+
+    terminal(100)
+    monkeypatch.setattr(query, "TERMINAL_ROWS", 3)
+    result = run(catalog_db, "models", "--sort", "added")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[2:] == [
+        "deepinfra     google-veo-3                       Google: Veo 3[31m   $0.40 / second       2026-04-01",
+        "deepinfra     meta-llama-llama-3.2-1b-instruct   Meta: Llama 3.2     $0.01 in, $0.05      2026-03-01",
+        "                                                 1B Instruct         out / 1M tokens",
+        "together_ai   meta-llama-llama-3.2-1b-instruct   Meta: Llama 3.2     $0.027 in, $0.20     2026-02-20",
+        "                                                 1B Instruct         out / 1M tokens",
+        "... and 9 more (raise --limit, or pipe the output, to see them)",
+    ]
+    assert len(run(catalog_db, "models", "--limit", "5").output.splitlines()) > 7  # --limit overrides
+    monkeypatch.setattr(render, "terminal_width", lambda: None)  # piped again: every row
+    assert run(catalog_db, "models").output.count("\n") == 13
+
+
 def test_models_json(catalog_db):
     result = run(catalog_db, "models", "veo", "--json")
     assert result.exit_code == 0
@@ -306,6 +326,41 @@ def test_compare_images_seconds_and_calls(catalog_db):
         "provider|model_id|name|currency|images_cost|seconds_cost|cost|missing",
         "deepinfra|google-veo-3|Google: Veo 3[31m|USD||1||per_image",
     ))
+
+
+def test_compare_limit_per_currency(catalog_db, terminal):
+    result = run(catalog_db, "compare", "l", "-i", "1M", "-o", "200k", "--limit", "1")
+    assert (result.exit_code, result.output) == (0, tsv(
+        COMPARE_HEADER,
+        "deepinfra|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|USD|0.01|0.01|0.02|",
+        "open_router|mistralai-mistral-small-eu|Mistral: Small (EU)|EUR|0.1|0.06|0.16|",
+        "open_router|meta-llama-llama-3.3-70b-instruct|Meta: Llama 3.3 70B Instruct|USD|0.1|||output_per_mtok",
+    ))
+    as_json = run(catalog_db, "compare", "l", "-i", "1M", "-o", "200k", "--limit", "1", "--json")
+    assert [(r["model_id"], r["cost"]) for r in json.loads(as_json.output)] == [
+        ("meta-llama-llama-3.2-1b-instruct", "0.02"), ("mistralai-mistral-small-eu", "0.16"),
+        ("meta-llama-llama-3.3-70b-instruct", None),
+    ]
+    terminal(100)
+    result = run(catalog_db, "compare", "l", "-i", "1M", "-o", "200k", "-n", "2")
+    assert (result.exit_code, result.output) == (0, """\
+Cost of 1,000,000 input tokens + 200,000 output tokens
+#   Offering                                       Input   Output   Total USD
+─────────────────────────────────────────────────────────────────────────────
+1   deepinfra/meta-llama-llama-3.2-1b-instruct      0.01     0.01        0.02
+2   together_ai/meta-llama-llama-3.2-1b-instruct   0.027     0.04       0.067
+... and 5 more priced in USD (raise --limit to see them)
+Priced in EUR (not comparable with USD)
+#   Offering                                 Input   Output   Total EUR
+───────────────────────────────────────────────────────────────────────
+1   open_router/mistralai-mistral-small-eu    0.10     0.06        0.16
+Not ranked: missing a price this workload needs
+Offering                                        Missing price
+────────────────────────────────────────────────────────────────────
+open_router/meta-llama-llama-3.3-70b-instruct   output per 1M tokens
+together_ai/BAAI-bge-large-en-v1.5              output per 1M tokens
+... and 2 more not ranked (raise --limit to see them)
+""")
 
 
 def test_compare_json(catalog_db):

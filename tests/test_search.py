@@ -88,6 +88,12 @@ def test_lookup_by_key(filled, engine):
             get_offering(session, "meta-llama-llama-3.2-1b-instruct")
 
 
+def test_all_components_are_the_records():
+    from catalog.records import Component
+
+    assert search.ALL_COMPONENTS == tuple(c.value for c in Component)
+
+
 def test_head_revision_is_alembics():
     assert head_revision() == db.head_revision()
     assert search.VERSIONS == db.MIGRATIONS / "versions"

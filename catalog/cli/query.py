@@ -28,6 +28,9 @@ LABELS = {
 #: workload part -> terminal header
 PARTS = {"input_tokens": "Input", "output_tokens": "Output", "images": "Images", "seconds": "Seconds"}
 SORTS = ("name", "price", "added")
+#: rows a table shows on a terminal unless --limit says otherwise (rich needs seconds for 10,000;
+#: piped output and --json carry every row)
+TERMINAL_ROWS = 50
 
 
 def _load(reader, query, provider, category, *, brief=False, components=None):
@@ -118,7 +121,8 @@ MODEL_PLAIN_COLUMNS = [
 @filter_options
 @click.option("--sort", "sort", type=click.Choice(SORTS), default="name", show_default=True,
               help="name; price (cheapest input per 1M tokens, then per image, per second); added (newest first).")
-@click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N", help="Show at most N offerings.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N",
+              help=f"Show at most N offerings (default: all; {TERMINAL_ROWS} on a terminal).")
 @json_option
 @reader_option
 def models(reader, query, provider, category, sort, limit, as_json) -> None:
@@ -130,17 +134,21 @@ def models(reader, query, provider, category, sort, limit, as_json) -> None:
       catalog models --category "Image Generation" --sort price --limit 10
     """
     text = " ".join(query) or None
-    views = sort_views(_load(reader, text, provider, category), sort)[:limit]
+    views = sort_views(_load(reader, text, provider, category), sort)
     if as_json:
         from catalog.export import export_row
 
-        print_json([{**export_row(v), "currency": _currency(v)} for v in views])
+        print_json([{**export_row(v), "currency": _currency(v)} for v in views[:limit]])
         return
     out = Output()
     if out.terminal:
+        shown = views[: limit or TERMINAL_ROWS]
         out.table(MODEL_COLUMNS, ([v.provider, v.model_id, v.name, price_summary(v),
-                                   v.date_added and v.date_added.isoformat()] for v in views))
+                                   v.date_added and v.date_added.isoformat()] for v in shown))
+        if len(views) > len(shown):
+            out.note(f"... and {len(views) - len(shown):,} more (raise --limit, or pipe the output, to see them)")
     else:
+        views = views[:limit]
         out.table(MODEL_PLAIN_COLUMNS, ([v.provider, v.model_id, v.name, v.category, _currency(v),
                                          v.amount("input_per_mtok"), v.amount("output_per_mtok"),
                                          v.amount("per_image"), v.amount("per_second"),
@@ -302,25 +310,32 @@ def _missing_text(cost) -> str:
 
 
 def print_ranking(ranking, *, limit: int | None = None, list_unpriced: bool = True) -> int:
-    """Print RANKING (terminal sections or one piped table). Returns the number of rows printed."""
+    """Print RANKING (terminal sections or one piped table): at most LIMIT offerings per currency
+    (on a terminal, TERMINAL_ROWS unless given). Returns the number of rows printed."""
     workload = ranking.workload
     parts = _parts(workload)
     out = Output()
     shown = 0
     if not out.terminal:
-        columns = [Column("provider", ""), Column("model_id", ""), Column("name", ""), Column("currency", "")]
-        columns += [Column(f"{name}_cost", "", "cost") for name, _ in parts]
-        columns += [Column("cost", "", "cost"), Column("missing", "")]
-        rows = []
-        for currency in ranking.currencies:
-            for cost in ranking.by_currency[currency][:limit]:
-                rows.append(cost)
+        # piped: one tab-separated table, every number at full precision. Written by hand rather
+        # than through Output.table: this loop is most of `compare`'s time over 100k offerings
+        keys = ["provider", "model_id", "name", "currency", *(f"{name}_cost" for name, _ in parts), "cost", "missing"]
+        components = [component for _, component in parts]
+        costs = [c for currency in ranking.currencies for c in ranking.by_currency[currency][:limit]]
         if list_unpriced:
-            rows += ranking.unpriced
-        out.table(columns, ([c.offering.provider, c.offering.model_id, c.offering.name, c.currency,
-                             *(c.parts[comp] for _, comp in parts), c.total, ",".join(c.missing)] for c in rows))
-        return len(rows)
+            costs += ranking.unpriced[:limit]
+        lines = ["\t".join(keys)]
+        for c in costs:
+            o = c.offering
+            cells = [clean(o.provider), clean(o.model_id), clean(o.name), c.currency or ""]
+            cells += ["" if (v := c.parts[k]) is None else plain_cost(v) for k in components]
+            cells.append("" if c.total is None else plain_cost(c.total))
+            cells.append(",".join(c.missing))
+            lines.append("\t".join(cells))
+        click.echo("\n".join(lines))
+        return len(costs)
 
+    limit = limit or TERMINAL_ROWS
     out.note(f"Cost of {describe_workload(workload)}")
     for currency in ranking.currencies:
         costs = ranking.by_currency[currency][:limit]
@@ -337,9 +352,12 @@ def print_ranking(ranking, *, limit: int | None = None, list_unpriced: bool = Tr
             out.note(f"... and {hidden:,} more priced in {currency} (raise --limit to see them)")
     if ranking.unpriced and list_unpriced:
         columns = [Column("offering", "Offering"), Column("missing", "Missing price")]
-        out.table(columns, ([c.offering.key, _missing_text(c)] for c in ranking.unpriced),
+        unpriced = ranking.unpriced[:limit]
+        out.table(columns, ([c.offering.key, _missing_text(c)] for c in unpriced),
                   title="Not ranked: missing a price this workload needs")
-        shown += len(ranking.unpriced)
+        shown += len(unpriced)
+        if len(ranking.unpriced) > len(unpriced):
+            out.note(f"... and {len(ranking.unpriced) - len(unpriced):,} more not ranked (raise --limit to see them)")
     elif ranking.unpriced:
         out.note(f"{len(ranking.unpriced):,} offerings lack a price this workload needs and are not listed")
     return shown
@@ -349,9 +367,12 @@ def print_ranking(ranking, *, limit: int | None = None, list_unpriced: bool = Tr
 @query_argument(required=True)
 @workload_options
 @filter_options
+@click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N",
+              help=f"Show at most N offerings per currency, and N unranked (default: all; {TERMINAL_ROWS} on a terminal).")
 @json_option
 @reader_option
-def compare(reader, query, input_tokens, output_tokens, images, seconds, calls, provider, category, as_json) -> None:
+def compare(reader, query, input_tokens, output_tokens, images, seconds, calls, provider, category, limit,
+            as_json) -> None:
     """Rank every offering matching QUERY, across providers, by the cost of a workload.
 
     Counts are per call and accept 1000, 1,000, 200k, 1.5M or 3e6; --calls multiplies them.
@@ -369,9 +390,10 @@ def compare(reader, query, input_tokens, output_tokens, images, seconds, calls, 
     views = _load(reader, " ".join(query), provider, category, brief=True, components=workload.components)
     ranking = rank(views, workload)
     if as_json:
-        print_json([cost_json(c, workload) for c in ranking.ordered()])
+        costs = [c for cur in ranking.currencies for c in ranking.by_currency[cur][:limit]] + ranking.unpriced[:limit]
+        print_json([cost_json(c, workload) for c in costs])
         return
-    print_ranking(ranking)
+    print_ranking(ranking, limit=limit)
 
 
 @click.command()
