@@ -6,6 +6,12 @@ markdown page is fetched once, under its canonical URL; its own llms.txt complet
 Pages known from the last refresh are asked for conditionally (If-None-Match /
 If-Modified-Since); a 304 is an unchanged observation, and the related cards stored from the
 last read of that page are followed instead of the body's.
+
+A redirect is followed on the site (the URL asked for is recorded with its 3xx status) and the
+page read under its canonical URL. Every request that fails says why in words
+(spiders.middlewares.failure_reason), keyed by the URL asked for, so a known offering keeps
+its last good prices, flagged stale; a 404/410 is recorded with its status for the removal
+rule. Robots.txt, the site boundary, retries and the size cap live in spiders.middlewares.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.url import safe_url_string
 
 from catalog.records import Fetch, Observation, PageFailure, PageRecord
 from catalog.store import KnownPage
 from spiders.items import NotModified, ProviderName
+from spiders.middlewares import RobotsDisallowed, failure_reason
 from spiders.parsing import (
     ParseError,
     merge_llms,
@@ -58,7 +65,13 @@ def _header(response: Response, name: str) -> str | None:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
+
+
+def wire(url: str) -> str:
+    """URL as it goes on the wire (non-ASCII percent-encoded), so a page's own spelling of its
+    canonical URL and the URL it was fetched under compare equal."""
+    return safe_url_string(url)
 
 
 class CatalogSpider(scrapy.Spider):
@@ -74,6 +87,8 @@ class CatalogSpider(scrapy.Spider):
         self.emitted: set[str] = set()
         #: discovery documents that could not be read: the refresh is then incomplete
         self.discovery_failures: list[str] = []
+        #: discovery documents robots.txt disallows: no failure, unless they leave nothing to crawl
+        self.refused_documents: list[str] = []
         self.pages_requested = 0
 
     # --- discovery ------------------------------------------------------------------------
@@ -131,9 +146,17 @@ class CatalogSpider(scrapy.Spider):
 
     def doc_failed(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # disallowed by robots.txt: not ours to read
-        self.discovery_failures.append(f"{request.url}: {_reason(failure)}")
+        if failure.check(RobotsDisallowed):
+            self.refused_documents.append(request.url)  # the site asks us not to read it
+            return
+        self.discovery_failures.append(f"{request.url}: {failure_reason(failure.value, failure.request)}")
+
+    def closed(self, reason: str) -> None:
+        if self.refused_documents and not self.pages_requested:
+            # a site that disallows its own index was not observed: never a complete (removing) run
+            self.discovery_failures.append(
+                f"robots.txt disallows {', '.join(self.refused_documents)}; no model page was found"
+            )
 
     # --- model pages ------------------------------------------------------------------------
 
@@ -145,7 +168,10 @@ class CatalogSpider(scrapy.Spider):
             return
         self.followed.add(url)
         md = model_page_url(url)
-        if md is None or md in self.seen or not same_site(md, self.site):
+        if md is None or not same_site(md, self.site):
+            return
+        md = wire(md)
+        if md in self.seen:
             return
         self.seen.add(md)
         self.pages_requested += 1
@@ -183,26 +209,31 @@ class CatalogSpider(scrapy.Spider):
 
     @eager
     def parse_page(self, response: Response):
+        asked = self._redirects(response)
+        if asked != response.url:
+            yield from self._redirect_fetches(response)
+            self.seen.add(response.url)
         if response.status == 304:
             yield from self._not_modified(response)
             return
         if response.status in (404, 410):
-            yield self._failure(response.url, f"HTTP {response.status}", response.status)
+            yield self._failure(asked, f"HTTP {response.status}", response.status)
             yield self._fetch(response)
             return
         try:
             record = parse_model_page(response.body, response.url)
         except ParseError as exc:
-            yield self._failure(response.url, f"unreadable page: {exc}", response.status)
+            via = f" (redirected to {response.url})" if asked != response.url else ""
+            yield self._failure(asked, f"unreadable page{via}: {exc}", response.status)
             yield self._fetch(response)
             return
         canonical = record.canonical_url
         if not same_site(canonical, self.site):
-            yield self._failure(response.url, f"canonical URL {canonical} is not on {self.site}", 200)
+            yield self._failure(asked, f"canonical URL {canonical} is not on {self.site}", 200)
             yield self._fetch(response)
             return
         fetch = self._fetch(response, canonical)
-        if canonical != response.url:
+        if wire(canonical) != response.url:
             # an alias of another offering's page: read the offering under its own URL
             yield fetch
             yield from self._follow(canonical)
@@ -221,13 +252,25 @@ class CatalogSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": [404, 410]},
         )
 
+    @staticmethod
+    def _redirects(response: Response) -> str:
+        """The URL the spider asked for, before any redirect."""
+        return (response.request.meta.get("redirect_urls") or [response.url])[0]
+
+    def _redirect_fetches(self, response: Response):
+        """A Fetch for each URL that redirected on the way to RESPONSE: where the page was asked for."""
+        meta = response.request.meta
+        for url, status in zip(meta.get("redirect_urls", ()), meta.get("redirect_reasons", ()), strict=False):
+            if isinstance(status, int):
+                yield Fetch(url=url, http_status=status, fetched_at=now(), canonical_url=None)
+
     def _not_modified(self, response: Response):
         known = self.known.get(response.url)
         canonical = known.canonical_url if known else None
         yield self._fetch(response, canonical)
         if not canonical:
             return
-        if canonical != response.url:
+        if wire(canonical) != response.url:
             yield from self._follow(canonical)
             return
         for url in known.related_urls:
@@ -259,7 +302,7 @@ class CatalogSpider(scrapy.Spider):
     @eager
     def llms_failed(self, failure):
         kwargs = failure.request.cb_kwargs
-        kwargs["record"].warnings.append(f"llms.txt not read: {_reason(failure)}")
+        kwargs["record"].warnings.append(f"llms.txt not read: {failure_reason(failure.value, failure.request)}")
         yield Observation(record=kwargs["record"], fetch=kwargs["fetch"])
 
     def ignore_failure(self, failure) -> None:
@@ -280,10 +323,11 @@ class CatalogSpider(scrapy.Spider):
     @eager
     def page_failed(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return
+        if failure.check(RobotsDisallowed):
+            return  # the site asks us not to read it: not a failure
         status = failure.value.response.status if failure.check(HttpError) else None
-        yield self._failure(request.url, _reason(failure), status)
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        yield self._failure(asked, failure_reason(failure.value, failure.request), status)
 
     def _failure(self, url: str, reason: str, status: int | None) -> PageFailure:
         key = offering_key(url)
@@ -292,11 +336,3 @@ class CatalogSpider(scrapy.Spider):
             key = offering_key(known.canonical_url) or key
         provider, model_id = key if key else (None, None)
         return PageFailure(url=url, reason=reason, provider=provider, model_id=model_id, http_status=status)
-
-
-def _reason(failure) -> str:
-    if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
-    exc = failure.value
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

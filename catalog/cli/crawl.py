@@ -9,6 +9,7 @@ import click
 from sqlalchemy import Engine
 
 from catalog.cli.common import DEFAULT_SITE, SiteURL, db_option
+from catalog.text import printable
 
 
 @click.command()
@@ -17,15 +18,31 @@ from catalog.cli.common import DEFAULT_SITE, SiteURL, db_option
 @click.option("--sample", is_flag=True, help="Crawl the sample catalog shipped with catalog (offline).")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel requests to the site (default 8).")
 @click.option("--delay", type=click.FloatRange(0, 60), help="Seconds between requests to the site.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    help="Seconds one response may take before it is given up and retried (default 30).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log (warnings and errors) on stderr.")
 def refresh(
-    engine: Engine, site: str, sample: bool, concurrency: int | None, delay: float | None, verbose: bool
+    engine: Engine,
+    site: str,
+    sample: bool,
+    concurrency: int | None,
+    delay: float | None,
+    timeout: float | None,
+    verbose: bool,
 ) -> None:
     """Crawl the catalog site and record every offering and price."""
     from spiders.refresh import refresh as run_refresh  # imports Scrapy: only here
 
     # the summary reports every failure; Scrapy's own log (tracebacks included) is opt-in
-    settings = {"concurrency": concurrency, "delay": delay, "LOG_LEVEL": "WARNING" if verbose else "CRITICAL"}
+    settings = {
+        "concurrency": concurrency,
+        "delay": delay,
+        "timeout": timeout,
+        "LOG_LEVEL": "WARNING" if verbose else "CRITICAL",
+    }
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
     progress = _Progress(enabled=sys.stderr.isatty())
@@ -38,7 +55,7 @@ def refresh(
     else:
         summary = run_refresh(url, site, on_item=progress.tick, settings=settings)
     progress.close()
-    click.echo(format_summary(summary))
+    click.echo(printable(format_summary(summary)))  # URLs and reasons can quote page text
     if not summary.ok:
         sys.exit(1)
 
