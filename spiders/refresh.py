@@ -14,7 +14,6 @@ from catalog import store
 from catalog.db import ensure_schema, make_engine
 from catalog.lock import refresh_lock
 from catalog.schema import CrawlRun, PageProblem
-from spiders.crawl import run_crawl
 
 
 @dataclass
@@ -58,6 +57,9 @@ def refresh(
     ensure_schema(engine)
     started = time.monotonic()
     with refresh_lock(engine):
+        # Scrapy is imported once the lock is ours: a refresh that finds another running says so at once
+        from spiders.crawl import run_crawl
+
         with Session(engine) as session, session.begin():
             run = store.start_run(session, site)
             run_id = run.id

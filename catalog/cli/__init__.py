@@ -13,6 +13,7 @@ from catalog import __version__
 from catalog.cli.common import CatalogGroup
 from catalog.cli.crawl import refresh
 from catalog.cli.exporting import export
+from catalog.cli.history_cmds import changes, history, runs, schedule
 from catalog.cli.query import cheapest, compare, models, show
 from catalog.cli.schema_cmds import db_group
 
@@ -23,5 +24,5 @@ def cli() -> None:
     """An exact, dated database of AI model prices, observed from a model catalog site."""
 
 
-for command in (refresh, export, db_group, models, show, compare, cheapest):
+for command in (refresh, export, db_group, models, show, compare, cheapest, history, changes, runs, schedule):
     cli.add_command(command)
