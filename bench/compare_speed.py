@@ -5,7 +5,8 @@
     python bench/compare_speed.py --db postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Both are timed as whole processes (start to exit, output read through a pipe), alternately, after
-one warm-up run each; the figure is the median of --runs (default 5). The catalog command is
+one warm-up run each; the figures are the medians of --runs (default 5): wall time, and CPU time
+(user + system), which a busy machine disturbs less. The catalog command is
 
     python -m catalog compare llama --input-tokens 1M --output-tokens 200k --db URL
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -37,13 +39,17 @@ CATALOG_ARGS = ["compare", "llama", "--input-tokens", "1M", "--output-tokens", "
 GENAI_ARGS = ["calc", "gpt-4o", "--input-tokens", "1000000", "--output-tokens", "200000"]
 
 
-def timed(command: list[str], *, cwd: Path | None = None, env: dict | None = None) -> tuple[float, bytes]:
+def timed(command: list[str], *, cwd: Path | None = None, env: dict | None = None) -> tuple[float, float, bytes]:
+    """Wall seconds, CPU seconds (user + system, this child only) and standard output of COMMAND."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{shlex.join(command)} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
-    return elapsed, done.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, done.stdout
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -73,22 +79,24 @@ def main(argv: list[str] | None = None) -> None:
     catalog = [sys.executable, "-m", "catalog", *CATALOG_ARGS, "--db", url]
     genai = [args.genai_prices, *GENAI_ARGS]
 
-    _, out = timed(catalog, cwd=tree, env=env)  # warm-up (and the answer's size)
+    *_, out = timed(catalog, cwd=tree, env=env)  # warm-up (and the answer's size)
     rows = max(0, out.count(b"\n") - 1)
     timed(genai)
     ours, theirs = [], []
     for _ in range(args.runs):  # alternate, so a busy machine slows both alike
-        ours.append(timed(catalog, cwd=tree, env=env)[0])
-        theirs.append(timed(genai)[0])
+        ours.append(timed(catalog, cwd=tree, env=env)[:2])
+        theirs.append(timed(genai)[:2])
 
-    print(f"catalog compare   median {statistics.median(ours):.3f} s  "
-          f"(runs: {', '.join(f'{t:.3f}' for t in ours)}; {rows} offerings ranked)")
-    print(f"genai-prices calc median {statistics.median(theirs):.3f} s  "
-          f"(runs: {', '.join(f'{t:.3f}' for t in theirs)})")
+    for label, runs, extra in (("catalog compare  ", ours, f"; {rows} offerings ranked"), ("genai-prices calc", theirs, "")):
+        wall = statistics.median(t for t, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        print(f"{label} median {wall:.3f} s wall, {cpu:.3f} s CPU  "
+              f"(wall runs: {', '.join(f'{t:.3f}' for t, _ in runs)}{extra})")
+    print(f"load average during the runs: {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
     print(f"  catalog:      {shlex.join(['python', '-m', 'catalog', *CATALOG_ARGS, '--db', url])}  (cwd {tree})")
     print(f"  genai-prices: {shlex.join(genai)}")
-    ratio = statistics.median(ours) / statistics.median(theirs)
-    print(f"catalog compare takes {ratio:.2f}x the time of genai-prices calc")
+    ratio = statistics.median(t for t, _ in ours) / statistics.median(t for t, _ in theirs)
+    print(f"catalog compare takes {ratio:.2f}x the wall time of genai-prices calc")
 
 
 if __name__ == "__main__":

@@ -177,6 +177,10 @@ class Ranking:
         return sum(len(costs) for costs in self.by_currency.values()) + len(self.unpriced)
 
 
+def _order(cost: Cost) -> tuple:
+    return cost.total, cost.offering.provider, cost.offering.model_id
+
+
 def rank(offerings: Iterable[Priced], workload: Workload) -> Ranking:
     """Rank OFFERINGS by the cost of WORKLOAD, cheapest first (ties by provider, then model ID)."""
     if workload.empty:
@@ -185,13 +189,15 @@ def rank(offerings: Iterable[Priced], workload: Workload) -> Ranking:
     factors = _factors(workload)
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        for offering in offerings:
-            result = _cost(offering, factors)
-            if result.total is None:
-                ranking.unpriced.append(result)
-            else:
-                ranking.by_currency.setdefault(result.currency, []).append(result)  # type: ignore[arg-type]
-    for costs in ranking.by_currency.values():
-        costs.sort(key=lambda c: (c.total, c.offering.provider, c.offering.model_id))
+        costs = [_cost(offering, factors) for offering in offerings]
+    for result in costs:
+        if result.total is None:
+            ranking.unpriced.append(result)
+        elif result.currency in ranking.by_currency:
+            ranking.by_currency[result.currency].append(result)
+        else:
+            ranking.by_currency[result.currency] = [result]  # type: ignore[index]
+    for ranked in ranking.by_currency.values():
+        ranked.sort(key=_order)
     ranking.unpriced.sort(key=lambda c: (len(c.missing), c.offering.provider, c.offering.model_id))
     return ranking

@@ -11,9 +11,7 @@ are removed before printing, so a page cannot move the cursor or recolour the te
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,6 +78,8 @@ def terminal_width() -> int | None:
     """The terminal's width when standard output is one, else None (piped: plain output)."""
     if not sys.stdout.isatty():
         return None
+    import shutil
+
     return shutil.get_terminal_size().columns
 
 
@@ -187,6 +187,8 @@ class Output:
 
 def print_json(data: Any) -> None:
     """DATA as indented JSON; decimals as plain strings, page text with terminal controls escaped."""
+    import json
+
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
     click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
