@@ -288,3 +288,29 @@ def test_a_site_that_disallows_everything_is_not_crawled_and_nothing_is_removed(
     assert done.returncode == 1
     assert _run(sqlite_url) == "failed"
     assert "robots.txt disallows " in done.stdout and "no model page was found" in done.stdout
+
+
+# --- politeness: per-host concurrency and delay (real crawls, SQLite) -----------------------------
+
+
+@pytest.mark.slow
+def test_concurrency_one_means_one_request_at_a_time(sqlite_url):
+    with LocalSite(fixture_root("sample")) as site:
+        done = catalog("refresh", "--site", site.base_url, "--concurrency", "1", db_url=sqlite_url)
+        log = sorted(site.requests, key=lambda r: r["time"])
+    assert done.returncode == 0, done.stdout
+    for before, after in zip(log, log[1:], strict=False):
+        # the next request arrives only once the one before has been answered
+        assert after["time"] >= before["time"] + before["duration"] - 0.005, (before["path"], after["path"])
+
+
+@pytest.mark.slow
+def test_delay_spaces_the_requests(sqlite_url):
+    delay = 0.05
+    with LocalSite(fixture_root("sample")) as site:
+        done = catalog("refresh", "--site", site.base_url, "--delay", str(delay), db_url=sqlite_url)
+        starts = sorted(r["time"] for r in site.requests)
+    assert done.returncode == 0, done.stdout
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= delay * 0.5 - 0.005  # Scrapy varies each delay by up to 50% either way
+    assert sum(gaps) / len(gaps) >= delay * 0.9  # ... around the delay asked for
