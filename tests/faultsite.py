@@ -18,7 +18,7 @@ Faults, by kind (the paths are in :data:`FAULTS`):
   Retry-After too long to wait, a response slower than the timeout once then OK, one
   slow (2 s) but fine, 404 and 410 behind related cards, the site index and sitemap answering 503
   once;
-- size and framing: 10 MB announced by Content-Length, 10 MB streamed without one, a
+- size and framing: 10 MB announced by Content-Length, 64 MB streamed without one, a
   compressed body that expands to 64 MB, a body cut short of its Content-Length;
 - redirects: an old model URL 301 to its canonical, redirects off the site and to file:;
 - content: a page that is not a model page, CRLF, no-break and thin spaces, Free, thousands
@@ -71,7 +71,7 @@ FAULTS: dict[str, str] = {
     _path("deepinfra", "broken-500"): "500 forever",
     _path("deepinfra", "broken-retry-after-long"): "503 Retry-After: 3600",
     _path("deepinfra", "broken-huge"): "10 MB with Content-Length",
-    _path("deepinfra", "broken-huge-stream"): "10 MB without Content-Length",
+    _path("deepinfra", "broken-huge-stream"): "64 MB without Content-Length",
     _path("deepinfra", "broken-gzip-bomb"): "gzip body that expands to 64 MB",
     _path("deepinfra", "broken-cut"): "Content-Length longer than the body",
     _path("deepinfra", "broken-malformed"): "a maintenance page, not a model page",
@@ -448,7 +448,7 @@ class FaultySite(LocalSite):
             return Response(200, (b"x" * 65536 for _ in range(160)), length=160 * 65536,
                             content_type="text/markdown; charset=utf-8")
         if name == "broken-huge-stream":
-            return Response(200, (b"y" * 65536 for _ in range(160)), content_type="text/markdown; charset=utf-8")
+            return Response(200, (b"y" * 65536 for _ in range(1024)), content_type="text/markdown; charset=utf-8")
         if name == "broken-gzip-bomb":
             return Response(200, _gzip_bomb(), {"Content-Encoding": "gzip"},
                             content_type="text/markdown; charset=utf-8")
