@@ -29,6 +29,7 @@ BASE_CURRENCY = "USD"
 MILLION = Decimal(1_000_000)
 #: significant digits for cost arithmetic: counts up to 10^15 times 30-digit prices stay exact
 PRECISION = 80
+_ZERO = Decimal(0)
 
 #: workload quantity -> (price component, how many units the component's amount buys)
 QUANTITIES: dict[str, tuple[str, Decimal]] = {
@@ -129,7 +130,7 @@ def _cost(offering: Priced, factors: list[tuple[str, Decimal]]) -> Cost:
     missing: list[str] = []
     currency: str | None = None
     currencies = 0
-    total = Decimal(0)
+    total = _ZERO
     prices = offering.prices
     for component, factor in factors:
         price = prices.get(component)

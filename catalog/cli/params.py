@@ -7,6 +7,7 @@ them the same way.
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -89,11 +90,21 @@ def reader_option(func: Callable) -> Callable:
     )
     @functools.wraps(func)
     def wrapper(db_url: str | None, **kwargs):
-        reader = open_reader(db_url)
+        # These commands build up to a few hundred thousand small objects (rows, decimals,
+        # views) and none of them forms a reference cycle: the cycle collector would only scan
+        # them again and again (~20 ms of `compare` over 100k offerings). Reference counting
+        # still frees everything.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            return func(reader=reader, **kwargs)
+            reader = open_reader(db_url)
+            try:
+                return func(reader=reader, **kwargs)
+            finally:
+                reader.close()
         finally:
-            reader.close()
+            if collecting:
+                gc.enable()
 
     return wrapper
 

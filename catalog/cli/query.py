@@ -7,6 +7,7 @@ one offering through catalog.queries. None of them imports Scrapy.
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 import click
@@ -325,14 +326,18 @@ def print_ranking(ranking, *, limit: int | None = None, list_unpriced: bool = Tr
         if list_unpriced:
             costs += ranking.unpriced[:limit]
         lines = ["\t".join(keys)]
+        append, text, number = lines.append, clean, plain_cost
         for c in costs:
-            o = c.offering
-            cells = [clean(o.provider), clean(o.model_id), clean(o.name), c.currency or ""]
-            cells += ["" if (v := c.parts[k]) is None else plain_cost(v) for k in components]
-            cells.append("" if c.total is None else plain_cost(c.total))
+            o, parts = c.offering, c.parts
+            cells = [text(o.provider), text(o.model_id), text(o.name), c.currency or ""]
+            for k in components:
+                v = parts[k]
+                cells.append("" if v is None else number(v))
+            cells.append("" if c.total is None else number(c.total))
             cells.append(",".join(c.missing))
-            lines.append("\t".join(cells))
-        click.echo("\n".join(lines))
+            append("\t".join(cells))
+        lines.append("")
+        sys.stdout.write("\n".join(lines))  # page text is already cleaned: no need for click.echo's pass
         return len(costs)
 
     limit = limit or TERMINAL_ROWS
