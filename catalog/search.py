@@ -1,4 +1,4 @@
-"""Finding offerings by words, fast: QUERY matching, and a lean reader for the listing commands.
+"""Finding offerings by words, fast: QUERY matching, orders, and a lean reader for the listing commands.
 
 A QUERY is words in any order; an offering matches when every word occurs, in any case, in its
 model ID or its name ("llama 3.2 1b" finds meta-llama-llama-3.2-1b-instruct). In SQL each word
@@ -63,6 +63,37 @@ def matches(query: str | None, *texts: str | None) -> bool:
     """Whether every word of QUERY occurs in one of TEXTS (any case): the SQL filter, in Python."""
     haystacks = [t.lower() for t in texts if t]
     return all(any(w in h for h in haystacks) for w in words(query))
+
+
+#: the orders `catalog models --sort` offers
+SORTS = ("name", "price", "added")
+_PRICE_ORDER = ("input_per_mtok", "per_image", "per_second", "output_per_mtok")
+
+
+def _price_key(view):
+    for rank, component in enumerate(_PRICE_ORDER):
+        price = view.prices.get(component)
+        if price is not None:
+            return (rank, price.currency != "USD", price.currency, price.amount, view.provider, view.model_id)
+    return (len(_PRICE_ORDER), True, "", Decimal(0), view.provider, view.model_id)
+
+
+def sort_offerings(views: list[OfferingView], how: str) -> list[OfferingView]:
+    """VIEWS in the order HOW names (one of SORTS).
+
+    name: by name (or model ID); price: cheapest first by input price per 1M tokens, then per
+    image, then per second, USD before other currencies, unpriced last; added: newest first.
+    Ties by provider, then model ID.
+    """
+    if how not in SORTS:
+        raise ValueError(f"unknown order {how!r}; use one of {', '.join(SORTS)}")
+    if how == "price":
+        return sorted(views, key=_price_key)
+    if how == "added":
+        dated = sorted((v for v in views if v.date_added), key=lambda v: (v.provider, v.model_id))
+        dated.sort(key=lambda v: v.date_added, reverse=True)
+        return dated + [v for v in views if not v.date_added]
+    return sorted(views, key=lambda v: ((v.name or v.model_id).lower(), v.provider, v.model_id))
 
 
 # --- the lean reader -------------------------------------------------------------------------

@@ -8,7 +8,6 @@ one offering through catalog.queries. None of them imports Scrapy.
 from __future__ import annotations
 
 import sys
-from decimal import Decimal
 
 import click
 
@@ -16,7 +15,7 @@ from catalog.cli.common import db_option, reading
 from catalog.cli.params import filter_options, json_option, query_argument, reader_option, workload_options
 from catalog.cli.render import Column, Output, clean, exact, plain_cost, print_json
 from catalog.errors import EmptyCatalog
-from catalog.search import NoMatch, describe_filters
+from catalog.search import SORTS, NoMatch, describe_filters, sort_offerings
 
 #: how a price component reads in a sentence
 LABELS = {
@@ -28,7 +27,6 @@ LABELS = {
 }
 #: workload part -> terminal header
 PARTS = {"input_tokens": "Input", "output_tokens": "Output", "images": "Images", "seconds": "Seconds"}
-SORTS = ("name", "price", "added")
 #: rows a table shows on a terminal unless --limit says otherwise (rich needs seconds for 10,000;
 #: piped output and --json carry every row)
 TERMINAL_ROWS = 50
@@ -46,29 +44,6 @@ def _load(reader, query, provider, category, *, brief=False, components=None):
 
 
 # --- models ------------------------------------------------------------------------------------
-
-_PRICE_ORDER = ("input_per_mtok", "per_image", "per_second", "output_per_mtok")
-
-
-def _price_key(view):
-    for rank, component in enumerate(_PRICE_ORDER):
-        price = view.prices.get(component)
-        if price is not None:
-            return (rank, price.currency != "USD", price.currency, price.amount, view.provider, view.model_id)
-    return (len(_PRICE_ORDER), True, "", Decimal(0), view.provider, view.model_id)
-
-
-def sort_views(views, how: str):
-    """name: by name (or model ID); price: cheapest first by input price per 1M tokens, then per
-    image, then per second, USD before other currencies, unpriced last; added: newest first."""
-    if how == "price":
-        return sorted(views, key=_price_key)
-    if how == "added":
-        dated = sorted((v for v in views if v.date_added), key=lambda v: (v.provider, v.model_id))
-        dated.sort(key=lambda v: v.date_added, reverse=True)
-        return dated + [v for v in views if not v.date_added]
-    return sorted(views, key=lambda v: ((v.name or v.model_id).lower(), v.provider, v.model_id))
-
 
 def _currency(view) -> str | None:
     currencies = {p.currency for p in view.prices.values()}
@@ -135,7 +110,7 @@ def models(reader, query, provider, category, sort, limit, as_json) -> None:
       catalog models --category "Image Generation" --sort price --limit 10
     """
     text = " ".join(query) or None
-    views = sort_views(_load(reader, text, provider, category), sort)
+    views = sort_offerings(_load(reader, text, provider, category), sort)
     if as_json:
         from catalog.export import export_row
 
