@@ -415,6 +415,15 @@ class FaultySite(LocalSite):
             self._tries.clear()
         self.requests.clear()
 
+    def tries(self) -> dict[str, int]:
+        """Requests that arrived for each path in this epoch, answered yet or not.
+
+        (The request log gets a row only once its answer is sent: a stalled answer may come
+        after the crawl has moved on.)
+        """
+        with self._tries_lock:
+            return dict(self._tries)
+
     def _try(self, path: str) -> int:
         with self._tries_lock:
             self._tries[path] += 1
