@@ -89,6 +89,8 @@ class CatalogSpider(scrapy.Spider):
         self.discovery_failures: list[str] = []
         #: discovery documents robots.txt disallows: no failure, unless they leave nothing to crawl
         self.refused_documents: list[str] = []
+        #: model links to another site, not followed (named when no page of this site was found)
+        self.offsite_links: list[str] = []
         self.pages_requested = 0
 
     # --- discovery ------------------------------------------------------------------------
@@ -152,11 +154,20 @@ class CatalogSpider(scrapy.Spider):
         self.discovery_failures.append(f"{request.url}: {failure_reason(failure.value, failure.request)}")
 
     def closed(self, reason: str) -> None:
-        if self.refused_documents and not self.pages_requested:
-            # a site that disallows its own index was not observed: never a complete (removing) run
+        """A crawl that found no model page did not observe the site: never a complete (removing) run."""
+        if self.pages_requested or self.discovery_failures:
+            return
+        if self.refused_documents:
             self.discovery_failures.append(
                 f"robots.txt disallows {', '.join(self.refused_documents)}; no model page was found"
             )
+        elif self.offsite_links:
+            self.discovery_failures.append(
+                f"no model page on {self.site}: its links go to other sites ({self.offsite_links[0]}, "
+                f"{len(self.offsite_links)} in all), which are not followed"
+            )
+        else:
+            self.discovery_failures.append(f"no model page found on {self.site}")
 
     # --- model pages ------------------------------------------------------------------------
 
@@ -168,7 +179,10 @@ class CatalogSpider(scrapy.Spider):
             return
         self.followed.add(url)
         md = model_page_url(url)
-        if md is None or not same_site(md, self.site):
+        if md is None:
+            return
+        if not same_site(md, self.site):
+            self.offsite_links.append(md)
             return
         md = wire(md)
         if md in self.seen:

@@ -314,3 +314,17 @@ def test_delay_spaces_the_requests(sqlite_url):
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert min(gaps) >= delay * 0.5 - 0.005  # Scrapy varies each delay by up to 50% either way
     assert sum(gaps) / len(gaps) >= delay * 0.9  # ... around the delay asked for
+
+
+@pytest.mark.slow
+def test_a_site_whose_links_all_go_elsewhere_is_a_failed_refresh(sqlite_url):
+    # the sample's pages link to https://modelslab.com; served without rewriting, every link is off-site
+    with LocalSite(fixture_root("sample"), placeholder=None) as site:
+        done = catalog("refresh", "--site", site.base_url, db_url=sqlite_url)
+        paths = {r["path"] for r in site.requests}
+    assert done.returncode == 1
+    assert _run(sqlite_url) == "failed"  # so nothing can be marked removed
+    assert not [p for p in paths if p.startswith("/models/")]
+    assert f"no model page on {site.base_url}: its links go to other sites (https://modelslab.com/models/" in (
+        done.stdout
+    )
