@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 from catalog.errors import DatabaseError
 
@@ -37,6 +37,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for URL; a SQLite file's folder is created. Raises DatabaseError on a bad URL."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -107,6 +111,8 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def _connect(engine: Engine):
+    from sqlalchemy.exc import OperationalError
+
     try:
         return engine.connect()
     except OperationalError as exc:
@@ -122,6 +128,9 @@ def unreachable(engine: Engine, exc: Exception) -> DatabaseError:
 
 def ensure_schema(engine: Engine) -> None:
     """Create or upgrade the schema on first use; refuse a database from a newer catalog."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     try:
         current = current_revision(engine)
         head = head_revision()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 from catalog import db
 from catalog.errors import CatalogError
@@ -25,7 +27,11 @@ class CatalogGroup(click.Group):
             return super().invoke(ctx)
         except CatalogError as exc:
             raise click.ClickException(str(exc)) from None
-        except OperationalError as exc:  # the database went away in the middle of a command
+        except Exception as exc:
+            from sqlalchemy.exc import OperationalError
+
+            if not isinstance(exc, OperationalError):
+                raise  # the database went away in the middle of a command
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(
                 f"the database failed: {reason}; check that it is reachable (--db or ${db.ENV_VAR})"
@@ -57,6 +63,8 @@ def open_engine(db_url: str | None) -> Engine:
 
 def reading(engine: Engine) -> Session:
     """A read-only session; connection failures become one-line DatabaseErrors."""
+    from sqlalchemy.orm import Session
+
     return Session(engine)
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import Engine
 
 from catalog.cli.common import DEFAULT_SITE, SiteURL, db_option
 from catalog.text import printable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @click.command()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from catalog import db
 from catalog.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @click.group("db")
@@ -38,6 +41,8 @@ def db_current(db_url: str | None) -> None:
 
 
 def _revision(engine: Engine) -> str | None:
+    from sqlalchemy.exc import OperationalError
+
     try:
         return db.current_revision(engine)
     except OperationalError as exc:
