@@ -84,6 +84,8 @@ class CatalogSpider(scrapy.Spider):
         self.seen: set[str] = set()
         #: link URLs exactly as written, already handed to _follow
         self.followed: set[str] = set()
+        #: providers whose display name an unchanged page's llms.txt is being re-checked for
+        self.names_checked: set[str] = set()
         self.emitted: set[str] = set()
         #: discovery documents that could not be read: the refresh is then incomplete
         self.discovery_failures: list[str] = []
@@ -293,6 +295,14 @@ class CatalogSpider(scrapy.Spider):
             return
         self.emitted.add(canonical)
         yield NotModified(canonical_url=canonical, fetch=self._fetch(response, canonical))
+        # An unchanged page's llms.txt can only teach its provider's display name, which every
+        # llms.txt of that provider states: one re-check per provider finds a renamed provider.
+        # Re-checking every model's cost half the requests of an unchanged refresh.
+        key = offering_key(canonical)
+        provider = key[0] if key else canonical
+        if provider in self.names_checked:
+            return
+        self.names_checked.add(provider)
         llms = model_llms_url(canonical)
         yield scrapy.Request(
             llms,
@@ -300,7 +310,7 @@ class CatalogSpider(scrapy.Spider):
             errback=self.ignore_failure,
             dont_filter=True,
             headers=self._validators(llms),
-            meta={"handle_httpstatus_list": [304, 404, 410]},
+            meta={"handle_httpstatus_list": [304, 404, 410], "catalog_provider": provider},
         )
 
     @eager
@@ -320,11 +330,15 @@ class CatalogSpider(scrapy.Spider):
         yield Observation(record=kwargs["record"], fetch=kwargs["fetch"])
 
     def ignore_failure(self, failure) -> None:
-        """A model's llms.txt that cannot be re-read only costs its provider's display name."""
+        """A model's llms.txt that cannot be re-read only costs its provider's display name
+        (the next unchanged page of that provider re-checks it)."""
+        self.names_checked.discard(failure.request.meta.get("catalog_provider"))
 
     @eager
     def parse_llms_name(self, response: Response):
         yield self._fetch(response)
+        if response.status in (404, 410):
+            self.names_checked.discard(response.meta.get("catalog_provider"))
         if response.status != 200:
             return
         try:

@@ -144,8 +144,10 @@ def test_second_refresh_of_an_unchanged_site_is_conditional(db_url):
     models = [r for r in second if r["path"].startswith("/models/")]
     conditional = [r for r in models if r["conditional"]]
     answered_304 = [r for r in conditional if r["status"] == 304]
-    # every model page (and model llms.txt) that answered 200 last time is asked conditionally
-    assert len(conditional) >= 0.9 * len(models)
+    # every model page that answered 200 last time is asked conditionally (and one model llms.txt
+    # per provider, for its display name); only the pages that answered 404 are asked plainly
+    assert all(r["conditional"] or r["status"] == 404 for r in models)
+    assert len(conditional) >= 0.8 * len(models)
     assert len(answered_304) == len(conditional)
     bytes_first, bytes_second = sum(r["bytes"] for r in first), sum(r["bytes"] for r in second)
     assert bytes_second < 0.25 * bytes_first, (bytes_first, bytes_second)
