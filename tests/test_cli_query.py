@@ -66,7 +66,7 @@ def test_models_lists_current_offerings_by_name(catalog_db):
         "together_ai|BAAI-bge-large-en-v1.5|BAAI: BGE Large EN v1.5|Embedding Models|USD|0.02||||2025-09-09",
         "together_ai|black-forest-labs-flux-1-schnell|Black Forest Labs: FLUX.1 [schnell]|Image Generation|USD"
         "|||0.003||2025-11-02",
-        "deepinfra|google-veo-3|Google: Veo 3[31m|Video Generation|USD||||0.40|2026-04-01",  # ESC removed
+        "deepinfra|google-veo-3|Google: Veo 3|Video Generation|USD||||0.40|2026-04-01",  # ESC[31m removed whole
         "deepinfra|meta-llama-llama-3.1-70b-instruct|Meta: Llama 3.1 70B Instruct|LLM Models|USD|0.23|0.40|||2025-07-23",
         "deepinfra|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|LLM Models|USD|0.01|0.05|||2026-03-01",
         "together_ai|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|LLM Models|USD|0.027|0.20|||2026-02-20",
@@ -127,7 +127,7 @@ together_ai   meta-llama-llama-3.2-1b-instruct   Meta: Llama 3.2 1B   $0.027 in,
 def test_models_terminal_prints_markup_and_escapes_inertly(catalog_db, terminal):
     terminal(120)
     result = run(catalog_db, "models", "veo")
-    assert "\x1b" not in result.output and "Google: Veo 3[31m" in result.output
+    assert "\x1b" not in result.output and "[31m" not in result.output and "Google: Veo 3" in result.output
     result = run(catalog_db, "models", "schnell")
     assert "FLUX.1 [schnell]" in result.output  # square brackets are not rich markup
 
@@ -140,7 +140,7 @@ def test_models_on_a_terminal_shows_the_first_rows(catalog_db, terminal, monkeyp
     result = run(catalog_db, "models", "--sort", "added")
     assert result.exit_code == 0
     assert result.output.splitlines()[2:] == [
-        "deepinfra     google-veo-3                       Google: Veo 3[31m   $0.40 / second       2026-04-01",
+        "deepinfra     google-veo-3                       Google: Veo 3       $0.40 / second       2026-04-01",
         "deepinfra     meta-llama-llama-3.2-1b-instruct   Meta: Llama 3.2     $0.01 in, $0.05      2026-03-01",
         "                                                 1B Instruct         out / 1M tokens",
         "together_ai   meta-llama-llama-3.2-1b-instruct   Meta: Llama 3.2     $0.027 in, $0.20     2026-02-20",
@@ -213,7 +213,7 @@ def test_show_strips_escapes_from_page_text(catalog_db, terminal):
     assert result.exit_code == 0
     assert result.output == """\
 deepinfra/google-veo-3
-Name:         Google: Veo 3[31m
+Name:         Google: Veo 3
 Provider:     DeepInfra (deepinfra)
 Model ID:     google-veo-3
 Creator:      google
@@ -228,11 +228,11 @@ Source:       https://catalog.test/models/deepinfra/google-veo-3.md
 Last fetched: 2026-11-08 06:00 UTC
 First seen:   2026-11-01 06:00 UTC
 Last seen:    2026-11-08 06:00 UTC
-Warning:      price line [2Jread twice
+Warning:      price line read twice
 Related (0):
 """
     described = run(catalog_db, "show", "open_router/formula-at")
-    assert described.output.endswith("Description:\n  Ignore ]0;owned this txt.exe\n")
+    assert described.output.endswith("Description:\n  Ignore  this txt.exe\n")
 
 
 def test_show_json(catalog_db):
@@ -324,7 +324,7 @@ def test_compare_images_seconds_and_calls(catalog_db):
     result = run(catalog_db, "compare", "veo", "--seconds", "2.5", "--images", "1")
     assert (result.exit_code, result.output) == (0, tsv(
         "provider|model_id|name|currency|images_cost|seconds_cost|cost|missing",
-        "deepinfra|google-veo-3|Google: Veo 3[31m|USD||1||per_image",
+        "deepinfra|google-veo-3|Google: Veo 3|USD||1||per_image",
     ))
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import click
 
-#: C0 and C1 controls, DEL, and the Unicode marks that reorder text (Trojan Source)
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from catalog.text import printable
+
 _SPACING = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 #: characters json.dumps(ensure_ascii=False) leaves raw that a terminal would still act on
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
@@ -34,7 +34,7 @@ def clean(text: Any) -> str:
     text = str(text)
     if text.isprintable():  # the common case; isprintable() is False for every character removed
         return text
-    return _UNSAFE.sub("", _SPACING.sub(" ", text))
+    return _SPACING.sub(" ", printable(text)).strip()
 
 
 def exact(amount: Decimal) -> str:
