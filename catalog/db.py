@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
 from catalog.errors import DatabaseError
 
@@ -35,19 +36,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for URL; a SQLite file's folder is created. Raises DatabaseError on a bad URL."""
-    from sqlalchemy import create_engine, event
+def parse_url(url: str) -> URL:
+    """URL parsed, or a DatabaseError that shows the accepted forms."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    from sqlalchemy.exc import ArgumentError
 
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError:
         raise DatabaseError(
             f"{url!r} is not a database URL; use e.g. sqlite:///path/to/catalog.sqlite3 "
             "or postgresql+psycopg://user@host/dbname"
         ) from None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for URL; a SQLite file's folder is created. Raises DatabaseError on a bad URL."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import NoSuchModuleError
+
+    parsed = parse_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:

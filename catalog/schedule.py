@@ -84,20 +84,11 @@ def catalog_executable() -> list[str]:
 def absolute_db_url(option: str | None) -> str:
     """The database URL every command would use (--db, $CATALOG_DATABASE_URL or the default),
     with a relative SQLite path made absolute: cron and systemd do not start in this folder."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
 
     from catalog import db
-    from catalog.errors import DatabaseError
 
     url = db.resolve_url(option)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(
-            f"{url!r} is not a database URL; use e.g. sqlite:///path/to/catalog.sqlite3 "
-            "or postgresql+psycopg://user@host/dbname"
-        ) from None
+    parsed = db.parse_url(url)
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return url

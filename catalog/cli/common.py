@@ -38,16 +38,20 @@ class CatalogGroup(click.Group):
             ) from None
 
 
+#: the --db option itself; db_option (and the fast readers' option) build on it
+db_url_option = click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    envvar=db.ENV_VAR,
+    help=f"Database URL (default: a SQLite file in the user data folder; env {db.ENV_VAR}).",
+)
+
+
 def db_option(func: Callable) -> Callable:
     """--db URL (or $CATALOG_DATABASE_URL); the command receives an Engine with a migrated schema."""
 
-    @click.option(
-        "--db",
-        "db_url",
-        metavar="URL",
-        envvar=db.ENV_VAR,
-        help=f"Database URL (default: a SQLite file in the user data folder; env {db.ENV_VAR}).",
-    )
+    @db_url_option
     @functools.wraps(func)
     def wrapper(db_url: str | None, **kwargs):
         return func(engine=open_engine(db_url), **kwargs)

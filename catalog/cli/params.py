@@ -14,6 +14,7 @@ from decimal import Decimal
 import click
 
 from catalog import db
+from catalog.cli.common import db_url_option
 from catalog.units import WHOLE_FORMS, parse_count
 
 
@@ -81,13 +82,7 @@ def reader_option(func: Callable) -> Callable:
     and otherwise opens it as every command does (creating or migrating it first).
     """
 
-    @click.option(
-        "--db",
-        "db_url",
-        metavar="URL",
-        envvar=db.ENV_VAR,
-        help=f"Database URL (default: a SQLite file in the user data folder; env {db.ENV_VAR}).",
-    )
+    @db_url_option
     @functools.wraps(func)
     def wrapper(db_url: str | None, **kwargs):
         # These commands build up to a few hundred thousand small objects (rows, decimals,
