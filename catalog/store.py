@@ -170,7 +170,9 @@ def known_pages(session: Session) -> dict[str, KnownPage]:
 def record_fetches(session: Session, run: CrawlRun, fetches: Sequence[Fetch]) -> None:
     """Upsert the last fetch of each URL (a 304 keeps the stored validators and hash)."""
     latest = {f.url: f for f in fetches}
-    new_pages: list[dict] = []  # inserted in bulk: ORM objects cost more than the rows
+    # inserted in bulk, every row with every column: ORM bulk inserts leave out None values and
+    # batch only runs of rows with the same columns, and page and llms.txt rows alternate
+    new_pages: list[dict] = []
     for urls in chunks(list(latest)):
         existing = {p.url: p for p in session.scalars(select(FetchedPage).where(FetchedPage.url.in_(urls)))}
         for url in urls:
@@ -193,7 +195,7 @@ def record_fetches(session: Session, run: CrawlRun, fetches: Sequence[Fetch]) ->
             page.etag = fetch.etag
             page.last_modified = fetch.last_modified
     if new_pages:
-        session.execute(insert(FetchedPage), new_pages)
+        session.execute(FetchedPage.__table__.insert(), new_pages)
     session.flush()
 
 
