@@ -276,8 +276,11 @@ def observe(session: Session, run: CrawlRun, observations: Sequence[Observation]
                 first_run_id=run.id,
                 last_seen_at=obs.fetch.fetched_at,
                 last_seen_run_id=run.id,
+                last_fetched_at=obs.fetch.fetched_at,
                 source_url=obs.record.canonical_url,
             )
+            # every value goes in with the INSERT: set after it, they cost an UPDATE per row
+            _apply_attributes(off, obs.record, obs.fetch)
             fresh.append(off)
     session.add_all(fresh)
     session.flush()
@@ -289,14 +292,15 @@ def observe(session: Session, run: CrawlRun, observations: Sequence[Observation]
         returning = off.removed_at is not None
         if is_new or returning:
             result.new += 1
-            off.removed_at = None
-            off.removed_run_id = None
+            if returning:  # a new row has no removal to clear (setting None would cost an UPDATE)
+                off.removed_at = None
+                off.removed_run_id = None
             new_presence.append({"offering_id": off.id, "opened_run_id": run.id, "opened_at": fetch.fetched_at})
         off.last_seen_at = fetch.fetched_at
         off.last_seen_run_id = run.id
         off.last_fetched_at = fetch.fetched_at
         current = open_prices.get(off.id, {})
-        if off.content_hash is not None and off.content_hash == fetch.content_hash and not returning:
+        if off.content_hash is not None and off.content_hash == fetch.content_hash and not (is_new or returning):
             off.stale_reason = None
             seen_price_ids.extend(p.id for p in current.values())
             result.unchanged += 1
