@@ -35,7 +35,7 @@ CHUNK = 900
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
