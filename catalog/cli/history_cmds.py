@@ -6,6 +6,7 @@ the fast query commands nothing at start-up.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 
@@ -279,23 +280,7 @@ def runs(engine, limit: int, problems_of: int | None, as_json: bool) -> None:
 
 
 def runs_json(r) -> dict:
-    return {
-        "id": r.id,
-        "site": r.site,
-        "started_at": r.started_at,
-        "finished_at": r.finished_at,
-        "status": r.status,
-        "pages_fetched": r.pages_fetched,
-        "pages_not_modified": r.pages_not_modified,
-        "pages_failed": r.pages_failed,
-        "bytes_downloaded": r.bytes_downloaded,
-        "offerings_new": r.offerings_new,
-        "offerings_updated": r.offerings_updated,
-        "offerings_unchanged": r.offerings_unchanged,
-        "offerings_removed": r.offerings_removed,
-        "price_changes": r.price_changes,
-        "error": r.error,
-    }
+    return dataclasses.asdict(r)  # RunView's fields, in order, are the JSON keys
 
 
 def run_row(r) -> tuple:

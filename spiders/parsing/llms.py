@@ -17,7 +17,7 @@ from xml.parsers import expat
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from catalog.records import Money, PageRecord
-from spiders.parsing.errors import ParseError
+from spiders.parsing.errors import ParseError, only_parse_errors
 from spiders.parsing.money import Price, PriceError, UnitKind, per_million, read_price, units_conflict
 from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash
 from spiders.urls import join_url, offering_key
@@ -60,14 +60,10 @@ class ModelLlms(BaseModel):
     warnings: tuple[str, ...] = ()
 
 
+@only_parse_errors
 def parse_model_llms(text: str | bytes, url: str) -> ModelLlms:
     """Read a model's own llms.txt fetched from ``url``; raises only ParseError."""
-    try:
-        return _parse_model_llms(text, url)
-    except ParseError:
-        raise
-    except Exception as exc:  # a parser bug must still honour the contract; the message says so
-        raise ParseError(f"internal parser error: {type(exc).__name__}: {exc}") from exc
+    return _parse_model_llms(text, url)
 
 
 def _parse_model_llms(data: str | bytes, url: str) -> ModelLlms:
@@ -191,42 +187,38 @@ def merge_llms(record: PageRecord, llms: ModelLlms) -> PageRecord:
 # --- site index ---------------------------------------------------------------------------------
 
 
+@only_parse_errors
 def parse_site_index(text: str | bytes, base_url: str | None = None) -> list[str]:
     """Every link URL of the site's llms.txt link lists (``- [title](url): notes``), in order.
 
     Relative links are resolved against ``base_url`` when one is given. Raises only ParseError.
     """
-    try:
-        body, _ = decode(text)
-        urls = []
-        for raw in clean(body).split("\n"):
-            if len(raw) > MAX_LINE_CHARS:
-                continue
-            line = raw.strip()
-            if len(line) < 6 or line[0] not in "-*+" or line[1] != " ":
-                continue
-            item = line[2:].lstrip()
-            if not item.startswith("["):
-                continue
-            close = item.find("](")
-            if close < 0:
-                continue
-            end = item.find(")", close + 2)
-            if end < 0:
-                continue
-            target = item[close + 2:end].strip()
-            if target.startswith("<") and target.endswith(">"):
-                target = target[1:-1]
-            target = target.split(" ", 1)[0]  # drop a '"title"' after the URL
-            if base_url:
-                target = join_url(base_url, target) or ""
-            if target:
-                urls.append(target)
-        return urls
-    except ParseError:
-        raise
-    except Exception as exc:  # pragma: no cover - contract guard
-        raise ParseError(f"internal parser error: {type(exc).__name__}: {exc}") from exc
+    body, _ = decode(text)
+    urls = []
+    for raw in clean(body).split("\n"):
+        if len(raw) > MAX_LINE_CHARS:
+            continue
+        line = raw.strip()
+        if len(line) < 6 or line[0] not in "-*+" or line[1] != " ":
+            continue
+        item = line[2:].lstrip()
+        if not item.startswith("["):
+            continue
+        close = item.find("](")
+        if close < 0:
+            continue
+        end = item.find(")", close + 2)
+        if end < 0:
+            continue
+        target = item[close + 2:end].strip()
+        if target.startswith("<") and target.endswith(">"):
+            target = target[1:-1]
+        target = target.split(" ", 1)[0]  # drop a '"title"' after the URL
+        if base_url:
+            target = join_url(base_url, target) or ""
+        if target:
+            urls.append(target)
+    return urls
 
 
 # --- sitemaps -----------------------------------------------------------------------------------
@@ -247,18 +239,14 @@ class Sitemap(BaseModel):
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 
+@only_parse_errors
 def parse_sitemap(text: str | bytes) -> Sitemap:
     """Read a ``<sitemapindex>`` or ``<urlset>`` (gzip too), with or without the sitemaps namespace.
 
     A document with a DOCTYPE or entity declaration is refused: no entity is ever expanded.
     Raises only ParseError.
     """
-    try:
-        return _parse_sitemap(text)
-    except ParseError:
-        raise
-    except Exception as exc:  # a parser bug must still honour the contract; the message says so
-        raise ParseError(f"internal parser error: {type(exc).__name__}: {exc}") from exc
+    return _parse_sitemap(text)
 
 
 class _Refused(Exception):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from catalog.records import PageRecord
-from spiders.parsing.errors import ParseError
+from spiders.parsing.errors import ParseError, only_parse_errors
 from spiders.parsing.money import Price, PriceError, UnitKind, per_million, read_price, units_conflict
 from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash
 from spiders.urls import FILE_SUFFIXES, is_web_url, join_url, model_page_url, offering_key, same_site
@@ -95,14 +95,10 @@ class _Scan:
     cards: list[tuple[str, str]] = field(default_factory=list)  # (card URL, provider label)
 
 
+@only_parse_errors
 def parse_model_page(text: str | bytes, url: str) -> PageRecord:
     """The record a model page states; ``url`` is where it was fetched. Raises only ParseError."""
-    try:
-        return _parse(text, url)
-    except ParseError:
-        raise
-    except Exception as exc:  # a parser bug must still honour the contract; the message says so
-        raise ParseError(f"internal parser error: {type(exc).__name__}: {exc}") from exc
+    return _parse(text, url)
 
 
 def _parse(data: str | bytes, url: str) -> PageRecord:
