@@ -10,9 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from catalog.limits import (
+    ETAG_CHARS,
+    HTTP_DATE_CHARS,
+    LABEL_CHARS,
+    REASON_CHARS,
+    SLUG_CHARS,
+    UNIT_CHARS,
+    URL_CHARS,
+)
+from catalog.text import stored
 
 
 class Component(StrEnum):
@@ -35,15 +46,30 @@ COMPONENT_UNITS: dict[Component, str] = {
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=30, decimal_places=12)]
 
+#: one-line text a page states, with the longest value the catalog keeps; a longer one is cut
+#: (and the cut noted): a 600-character name must not cost the page its prices
+TEXT_LIMITS: dict[str, int] = {
+    "provider_name": LABEL_CHARS,
+    "name": LABEL_CHARS,
+    "creator": SLUG_CHARS,
+    "category": LABEL_CHARS,
+    "task": LABEL_CHARS,
+    "headline_unit": UNIT_CHARS,
+    "headline_spec_unit": LABEL_CHARS,
+}
+#: what names the offering: cleaned, never cut (a cut ID would name another offering), so a
+#: longer one refuses the page
+Identifier = Annotated[str, Field(min_length=1, max_length=SLUG_CHARS)]
+
 
 class RelatedOffering(BaseModel):
     """A related-model card: the offering it links to and the provider label it shows."""
 
     model_config = ConfigDict(frozen=True)
 
-    provider: str
-    model_id: str
-    provider_label: str | None = None
+    provider: Identifier
+    model_id: Identifier
+    provider_label: str | None = Field(default=None, max_length=LABEL_CHARS)
 
     @property
     def key(self) -> str:
@@ -55,9 +81,9 @@ class PageRecord(BaseModel):
 
     model_config = ConfigDict(frozen=False, extra="forbid")
 
-    canonical_url: str
-    provider: str = Field(min_length=1)
-    model_id: str = Field(min_length=1)
+    canonical_url: str = Field(max_length=URL_CHARS)
+    provider: Identifier
+    model_id: Identifier
     provider_name: str | None = None
     name: str | None = None
     creator: str | None = None
@@ -83,10 +109,41 @@ class PageRecord(BaseModel):
     #: things the parser noticed but could not settle (kept, shown in `show`)
     warnings: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        """Every text field cleaned (catalog.text.stored) and held to the catalog's limits before
+        validation: too-long text is cut with a warning, a related card whose IDs are too long
+        is dropped with a warning. Only an over-long identity refuses the page."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        notes: list[str] = []
+        for name in ("provider", "model_id", "canonical_url"):
+            if isinstance(data.get(name), str):
+                data[name] = stored(data[name])
+        for name, limit in TEXT_LIMITS.items():
+            value = data.get(name)
+            if not isinstance(value, str):
+                continue
+            value = stored(value)
+            if len(value) > limit:
+                notes.append(f"{name.replace('_', ' ')} longer than {limit} characters; cut")
+                value = value[:limit].rstrip()
+            data[name] = value or None
+        if isinstance(data.get("description"), str):
+            data["description"] = stored(data["description"], multiline=True) or None
+        if isinstance(data.get("related"), list):
+            data["related"] = _bounded_related(data["related"], notes)
+        warnings = data.get("warnings") or []
+        if isinstance(warnings, list) and (notes or warnings):
+            data["warnings"] = [_reason(w) if isinstance(w, str) else w for w in warnings] + notes
+        return data
+
     @field_validator("currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:
-        if not value.isalpha():
+        if not (value.isascii() and value.isalpha()):
             raise ValueError(f"currency {value!r} is not an ISO 4217 code such as USD or EUR")
         return value.upper()
 
@@ -111,6 +168,44 @@ class PageRecord(BaseModel):
         return COMPONENT_UNITS[component]
 
 
+def _reason(text: str) -> str:
+    """A warning or failure reason as stored: clean, one line, not longer than REASON_CHARS."""
+    text = stored(text)
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 3] + "..."
+
+
+def _bounded_related(cards: list, notes: list[str]) -> list:
+    kept = []
+    for card in cards:
+        if isinstance(card, dict):
+            card = dict(card)
+            ids = [card.get("provider"), card.get("model_id")]
+            if all(isinstance(v, str) for v in ids):
+                card["provider"], card["model_id"] = (stored(v) for v in ids)
+                if max(len(card["provider"]), len(card["model_id"])) > SLUG_CHARS:
+                    notes.append(f"related card with an ID longer than {SLUG_CHARS} characters dropped")
+                    continue
+            label = card.get("provider_label")
+            if isinstance(label, str):
+                card["provider_label"] = stored(label)[:LABEL_CHARS] or None
+        kept.append(card)
+    return kept
+
+
+def _cut_url(url: str) -> str:
+    """A URL to show in a problem list: an over-long one is cut, and says so."""
+    url = stored(url)
+    return url if len(url) <= URL_CHARS else url[: URL_CHARS - 3] + "..."
+
+
+def _validator(value: Any, limit: int) -> str | None:
+    """An HTTP validator (ETag, Last-Modified) worth sending back, or None: a header that is too
+    long or holds control characters is not kept (the next request is simply unconditional)."""
+    if not isinstance(value, str) or not value or len(value) > limit or not value.isprintable():
+        return None
+    return value
+
+
 class PageFailure(BaseModel):
     """A page that could not be turned into a record, and why."""
 
@@ -121,11 +216,28 @@ class PageFailure(BaseModel):
     model_id: str | None = None
     http_status: int | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("url"), str):
+            data["url"] = _cut_url(data["url"])
+        if isinstance(data.get("reason"), str):
+            data["reason"] = _reason(data["reason"])
+        for name in ("provider", "model_id"):  # too long to name an offering: names none
+            value = data.get(name)
+            if isinstance(value, str):
+                value = stored(value)
+                data[name] = value if 0 < len(value) <= SLUG_CHARS else None
+        return data
+
 
 class Fetch(BaseModel):
     """How one URL was fetched: the provenance of what was read from it."""
 
-    url: str
+    url: str = Field(max_length=URL_CHARS)
     http_status: int
     fetched_at: dt.datetime
     content_hash: str | None = None
@@ -133,7 +245,17 @@ class Fetch(BaseModel):
     last_modified: str | None = None
     size_bytes: int = 0
     #: the canonical URL the page declared (None for non-model pages or failures)
-    canonical_url: str | None = None
+    canonical_url: str | None = Field(default=None, max_length=URL_CHARS)
+
+    @field_validator("etag", mode="before")
+    @classmethod
+    def _etag(cls, value: Any) -> str | None:
+        return _validator(value, ETAG_CHARS)
+
+    @field_validator("last_modified", mode="before")
+    @classmethod
+    def _last_modified(cls, value: Any) -> str | None:
+        return _validator(value, HTTP_DATE_CHARS)
 
 
 class Observation(BaseModel):

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, Index, MetaData, String, Text, UniqueConstrai
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from catalog.coltypes import Money, UTCDateTime
+from catalog.limits import ETAG_CHARS, HTTP_DATE_CHARS, LABEL_CHARS, SLUG_CHARS, UNIT_CHARS, URL_CHARS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,9 +27,9 @@ NAMING_CONVENTION = {
 }
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
-slug = Annotated[str, mapped_column(String(255))]
-label = Annotated[str, mapped_column(String(500))]
-url = Annotated[str, mapped_column(String(2048))]
+slug = Annotated[str, mapped_column(String(SLUG_CHARS))]
+label = Annotated[str, mapped_column(String(LABEL_CHARS))]
+url = Annotated[str, mapped_column(String(URL_CHARS))]
 timestamp = Annotated[dt.datetime, mapped_column(UTCDateTime())]
 run_ref = Annotated[int, mapped_column(ForeignKey("crawl_runs.id"))]
 
@@ -140,7 +141,7 @@ class Price(Base):
     amount: Mapped[Decimal]
     currency: Mapped[str] = mapped_column(String(3))
     #: what the amount buys: "1M tokens", "image", "second", or the headline's printed unit
-    unit: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(UNIT_CHARS))
     #: moved by more than 10x from the previous value in one refresh
     suspect: Mapped[bool] = mapped_column(default=False)
     valid_from: Mapped[timestamp]
@@ -200,8 +201,8 @@ class FetchedPage(Base):
     canonical_url: Mapped[url | None]
     http_status: Mapped[int]
     content_hash: Mapped[str | None] = mapped_column(String(64))
-    etag: Mapped[str | None] = mapped_column(String(512))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(String(ETAG_CHARS))
+    last_modified: Mapped[str | None] = mapped_column(String(HTTP_DATE_CHARS))
     fetched_at: Mapped[timestamp]
     run_id: Mapped[run_ref]
 

@@ -384,7 +384,8 @@ def test_invalid_utf8_is_replaced_with_a_warning():
 def test_control_characters_are_stripped():
     page = llm(name="Meta: Llama 3.2 1B Instruct")
     text = render(page)
-    text = text.replace("Meta: Llama", "Meta:\x07 Llama\x1b").replace("PricingInput $0.027", "Pricing\x00Input $0.0\x8527")
+    # a whole escape sequence goes, not just its ESC (which left "[2J" in stored names)
+    text = text.replace("Meta: Llama", "Meta:\x07 Llama\x1b[2J\x9b31m").replace("PricingInput $0.027", "Pricing\x00Input $0.0\x8527")
     text = text.replace("LLM Models", "LLM\x0c Models")
     rec = parse(page, text)
     assert rec.name == "Meta: Llama 3.2 1B Instruct"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from catalog.text import strip_sequences
 from spiders.parsing.errors import ParseError
 
 #: Larger inputs are refused outright: no catalog page comes near this.
@@ -55,7 +56,8 @@ def clean(text: str) -> str:
         return text
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = _SPACE_RE.sub(" ", text)
-    return _DROP_RE.sub("", text)
+    # a terminal escape sequence goes whole: dropping only its ESC would leave "[2J" in a name
+    return _DROP_RE.sub("", strip_sequences(text))
 
 
 def squash(value: str) -> str:
