@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
 
 from catalog.cli import cli
-from tests.catalog_data import fill
+from tests.catalog_data import RECORDS, fill
 
 HEADER = (
     "provider,provider_name,model_id,name,creator,category,task,open_source,input_per_mtok,output_per_mtok,"
@@ -48,9 +47,11 @@ def test_formula_cells_are_neutralised_and_prices_stay_numbers(catalog_db):
     # what a spreadsheet receives in each cell: every formula trigger behind a quote, as text ...
     assert [r["name"] for r in rows] == ["'@SUM(A1)", "'=HYPERLINK(\"http://x\")", "'-2", "'+1"]
     # ... and every price a plain number (no prefix, no quotes), exactly the page's digits
+    stored = {r.model_id: r for r in RECORDS}
     for row in rows:
-        for column in ("input_per_mtok", "output_per_mtok", "headline_price"):
-            assert row[column][0].isdigit() and Decimal(row[column]) == Decimal(row[column].strip())
+        rec = stored[row["model_id"]]
+        assert (row["input_per_mtok"], row["output_per_mtok"], row["headline_price"]) == (
+            str(rec.input_per_mtok), str(rec.output_per_mtok), str(rec.headline_price))
     assert [r["input_per_mtok"] for r in rows] == ["3", "0.5", "2", "1"]
 
 
