@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog import db
-from catalog.schema import CrawlRun, Price
+from catalog.schema import CrawlRun, Model, Offering, PageProblem, Provider
 from spiders.localsite import LocalSite
 from tests.crawling import differences, export_json, refresh
 from tests.sites import fixture_root, load_truth
@@ -52,10 +50,18 @@ def test_crawl_is_polite_and_stays_on_site(site, db_url):
 
 def test_dead_related_links_make_no_phantom_offerings(site, db_url):
     refresh(site.base_url, db_url)
+    truth = load_truth(site.root, site.base_url)
     engine = db.make_engine(db_url)
     with Session(engine) as session:
         run = session.scalars(select(CrawlRun)).one()
         assert run.status == "complete"
-        assert run.pages_failed > 0  # the seed's cards point at pages this site lacks
-        assert session.scalar(select(func.count()).select_from(Price).where(Price.amount < Decimal(0))) == 0
+        stored = set(session.execute(select(Provider.slug, Model.model_id).join(Offering.provider).join(Offering.model)))
+        problems = session.execute(select(PageProblem.url, PageProblem.reason, PageProblem.http_status)).all()
     engine.dispose()
+    # an offering row for every page of the truth and for nothing else
+    assert stored == {(t["provider"], t["model_id"]) for t in truth}
+    # the seed's cards point at pages this site lacks: each is a failed page (404), none an offering
+    seed = next(t for t in truth if t["model_id"] == "meta-llama-llama-3.2-1b-instruct")
+    dead = {f"{site.base_url}/models/{p}/{m}.md" for p, m in seed["related"]}
+    assert dead and len(problems) == run.pages_failed
+    assert {(url, reason, status) for url, reason, status in problems} == {(url, "HTTP 404", 404) for url in dead}
