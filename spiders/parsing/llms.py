@@ -14,12 +14,12 @@ import zlib
 from typing import Any
 from xml.parsers import expat
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from catalog.records import Money, PageRecord
 from spiders.parsing.errors import ParseError, only_parse_errors
 from spiders.parsing.money import Price, PriceError, UnitKind, per_million, read_price, units_conflict
-from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash
+from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash, valid_record
 from spiders.urls import join_url, offering_key
 
 _PROVIDER_RE = re.compile(r"(.*?)\s*\(([^()\s]+)\)")
@@ -113,28 +113,23 @@ def _parse_model_llms(data: str | bytes, url: str) -> ModelLlms:
                 values[field] = from_url
             elif values[field] != from_url:
                 warnings.append(f"{field} {values[field]!r} differs from {from_url!r} in the llms.txt URL")
-    try:
-        return ModelLlms(**values, warnings=tuple(warnings))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err.get("loc", ()))
-        raise ParseError(f"llms.txt states an invalid {where}: {err.get('msg')}") from None
+    values["warnings"] = warnings
+    return valid_record(ModelLlms, values, "llms.txt")
 
 
 def _price_row(field: str, value: str, values: dict, currencies: dict, warnings: list[str]) -> None:
     try:
         price: Price = read_price(value)
+        if field != "headline" and price.kind not in _PRICE_KINDS[field] and not price.bare_free:
+            warnings.append(f"{field} has unit {price.unit!r}; left empty")
+            return
+        amount, converted = per_million(price) if field != "headline" else (price.amount, False)
     except PriceError as exc:
         warnings.append(f"{field} unreadable ({exc})")
         return
     if field == "headline":
-        values["headline_price"], values["headline_unit"] = price.amount, price.unit
+        values["headline_price"], values["headline_unit"] = amount, price.unit
     else:
-        kind = price.kind
-        if kind not in _PRICE_KINDS[field]:
-            warnings.append(f"{field} has unit {price.unit!r}; left empty")
-            return
-        amount, converted = per_million(price)
         if converted:
             warnings.append(f"{field} printed per 1K tokens; stored per 1M (x1000)")
         values[field] = amount
@@ -178,10 +173,7 @@ def merge_llms(record: PageRecord, llms: ModelLlms) -> PageRecord:
     update["warnings"] = warnings
     merged = record.model_dump()
     merged.update(update)
-    try:
-        return PageRecord(**merged)
-    except ValidationError as exc:  # pragma: no cover - both sides were validated already
-        raise ParseError(f"llms.txt merge gives an invalid record: {exc.errors()[0].get('msg')}") from None
+    return valid_record(PageRecord, merged, "merged llms.txt")
 
 
 # --- site index ---------------------------------------------------------------------------------
@@ -347,7 +339,7 @@ def _lastmod(value: str | None) -> dt.datetime | None:
             day = dt.date.fromisoformat(value)
             return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
         stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00:00+05:00 is before year 1 in UTC
         return None
-    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 

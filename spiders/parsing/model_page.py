@@ -14,12 +14,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pydantic import ValidationError
-
 from catalog.records import PageRecord
 from spiders.parsing.errors import ParseError, only_parse_errors
 from spiders.parsing.money import Price, PriceError, UnitKind, per_million, read_price, units_conflict
-from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash
+from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash, valid_record
 from spiders.urls import FILE_SUFFIXES, is_web_url, join_url, model_page_url, offering_key, same_site
 
 #: a description longer than this is cut (and the cut noted)
@@ -41,7 +39,9 @@ _EXPECTED_KIND = {"input_per_mtok": (UnitKind.MTOK, UnitKind.KTOK),
                   "per_image": (UnitKind.IMAGE, None), "per_second": (UnitKind.SECOND, None)}
 _LABEL_OF = {"input_per_mtok": "input", "output_per_mtok": "output",
              "per_image": "per-image", "per_second": "per-second"}
-_PRICE_START = r"[$€£]|\d|\.\d|US\$|[A-Z]{3}\s*[$€£\d.]|(?i:free)(?![A-Za-z])"
+# what a price can start with; signs, NaN and infinities too, so that "-1 EUR" is a price line
+# refused with a warning, not text glued to the value before it
+_PRICE_START = r"[$€£]|\d|\.\d|US\$|[A-Z]{3}\s*[$€£\d.]|(?i:free|nan|inf(?:inity)?)(?![A-Za-z])|[-+]\s*[$€£\d.]"
 _PRICE_START_RE = re.compile(_PRICE_START)
 _SPEC_START_RE = re.compile(r"Model\s*ID\s*:?\s*")
 _SPEC_PRICE_RE = re.compile(rf"Price\s*:?\s*(?={_PRICE_START})")
@@ -166,12 +166,7 @@ def _parse(data: str | bytes, url: str) -> PageRecord:
         related=related,
         warnings=warnings,
     )
-    try:
-        return PageRecord(**record)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err.get("loc", ()))
-        raise ParseError(f"page states an invalid {where}: {err.get('msg')}") from None
+    return valid_record(PageRecord, record, "page")
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -368,17 +363,17 @@ def _component(text: str, scan: _Scan, in_block: bool | None) -> bool:
     label = _LABEL_OF[name]
     try:
         price = read_price(squash(m[2]))
+        if price.kind in _EXPECTED_KIND[name] or price.bare_free:
+            amount, converted = per_million(price)
+        else:
+            scan.warnings.append(f"{label} price {snippet(m[2])} has unit {price.unit!r}, "
+                                 f"expected {_EXPECTED_KIND[name][0].value!r}; left empty")
+            _set_price(scan, name, None, conflict=True)
+            return True
     except PriceError as exc:
         scan.warnings.append(f"{label} price unreadable ({exc}); left empty")
         _set_price(scan, name, None, conflict=True)
         return True
-    kind = price.kind
-    if kind not in _EXPECTED_KIND[name]:
-        scan.warnings.append(f"{label} price {snippet(m[2])} has unit {price.unit!r}, "
-                             f"expected {_EXPECTED_KIND[name][0].value!r}; left empty")
-        _set_price(scan, name, None, conflict=True)
-        return True
-    amount, converted = per_million(price)
     if converted:
         scan.warnings.append(f"{label} price printed per 1K tokens; stored per 1M (x1000)")
     if price.currency:
@@ -513,7 +508,11 @@ def _generated_at(scan: _Scan) -> dt.datetime | None:
     if stamp.tzinfo is None:
         scan.warnings.append("generated_at has no time zone; taken as UTC")
         return stamp.replace(tzinfo=dt.UTC)
-    return stamp.astimezone(dt.UTC)
+    try:
+        return stamp.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+        scan.warnings.append(f"generated_at out of range: {snippet(value)}; left empty")
+        return None
 
 
 def _description(scan: _Scan) -> str | None:

@@ -2,21 +2,53 @@
 
 Only whole strings are read (``$0.027 / 1M tokens``); callers cut them out of the page
 structure first, so a dollar figure in running text is never taken for a price.
+
+How an amount is read (:func:`read_price`):
+
+- digits are ASCII 0-9 only: fullwidth, Arabic-Indic, Devanagari ... digits (which Python's
+  ``\\d`` and ``Decimal()`` would accept), alone or mixed with ASCII ones, are refused;
+- a period is a decimal point; commas separate thousands when they split the figure into groups
+  of three after a first group of 1-3 digits not "0" (``1,200.50``, ``1,000``, ``1,234,567``);
+- any other comma is a decimal comma in a currency other than USD (``€0,200`` = 0.200,
+  ``€1,5`` = 1.5, ``€1.234,56`` = 1234.56); in dollars it makes the price unreadable;
+- ``€1,234`` (one comma, three digits after it, no period, not USD) is ambiguous: it could be
+  1234 or 1.234. It is refused, not guessed (the price is left unknown and the warning says
+  why): a price read 1000 times too high or too low is worse than none;
+- ``Free`` (any case) is a known zero in no particular currency: the page's currency applies;
+- the amount must fit the catalog's Money type (catalog.records): at most its decimal places
+  and its whole digits, else the price is refused.
 """
 
 from __future__ import annotations
 
 import re
+import typing
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import NamedTuple
 
-#: The catalog stores at most this many decimal places and digits (catalog.records.Money).
-MAX_DECIMAL_PLACES = 12
-MAX_DIGITS = 30
+from catalog.records import Money
+from spiders.parsing.text import snippet
+
+
+def _money_bounds() -> tuple[int, int]:
+    """(most decimal places, most whole digits) that catalog.records.Money accepts."""
+    found: dict[str, int] = {}
+    for constraint in typing.get_args(Money)[1].metadata:
+        for name in ("max_digits", "decimal_places"):
+            if getattr(constraint, name, None) is not None:
+                found[name] = getattr(constraint, name)
+    return found["decimal_places"], found["max_digits"] - found["decimal_places"]
+
+
+MAX_DECIMAL_PLACES, MAX_WHOLE_DIGITS = _money_bounds()
 
 _SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+# Deliberately loose (any run of digits, periods and commas): _amount decides what it means,
+# so "€0,200" is read or refused with a reason rather than half-matched.
+_NUM = r"\.?\d(?:[\d.,]*\d)?"
+_GROUPED_RE = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_DECIMAL_COMMA_RE = re.compile(r"(?:[0-9]+|[1-9][0-9]{0,2}(?:\.[0-9]{3})+),[0-9]+")
 _CODE = r"[A-Z]{3}(?![A-Za-z])"
 _PRICE_RE = re.compile(
     rf"""
@@ -71,6 +103,11 @@ class Price(NamedTuple):
     def kind(self) -> UnitKind | None:
         return unit_kind(self.unit)
 
+    @property
+    def bare_free(self) -> bool:
+        """``Free`` with no unit: zero whatever the unit, so it fits any component."""
+        return self.currency is None and self.unit is None
+
 
 def unit_kind(unit: str | None) -> UnitKind | None:
     """The meaning of a printed unit (``/ 1M tokens``, ``per million tokens``, ``image``), if known."""
@@ -81,7 +118,10 @@ def unit_kind(unit: str | None) -> UnitKind | None:
 
 
 def read_price(text: str) -> Price:
-    """Read ``$0.20 / 1M tokens``, ``€1,200.50``, ``0.50 EUR per image``, ``Free``; else PriceError."""
+    """Read ``$0.20 / 1M tokens``, ``€1,200.50``, ``0.50 EUR per image``, ``Free``; else PriceError.
+
+    The module docstring says how digits, periods and commas are read.
+    """
     m = _PRICE_RE.fullmatch(text)
     if m is None:
         raise PriceError(f"not a price: {text[:60]!r}")
@@ -96,14 +136,45 @@ def read_price(text: str) -> Price:
     currency = _currency([mark for mark in marks if mark])
     if currency is None:
         raise PriceError(f"price {text[:60]!r} names two different currencies")
-    try:
-        amount = Decimal(number.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-        raise PriceError(f"not a number: {number!r}") from None
-    sign, digits, exponent = amount.as_tuple()
-    if -exponent > MAX_DECIMAL_PLACES or len(digits) > MAX_DIGITS:
-        raise PriceError(f"price {number!r} has more digits than the catalog keeps")
+    amount = _amount(number, currency)
+    if problem := _out_of_range(amount):
+        raise PriceError(f"price {snippet(number, 40)} has {problem}, more than the catalog keeps")
     return Price(amount, currency, unit, unit_text)
+
+
+def _amount(number: str, currency: str) -> Decimal:
+    """The value of a printed figure (digits, periods, commas) in CURRENCY; else PriceError."""
+    if not number.isascii():  # the pattern admits only digits, "." and ",": these are other digits
+        raise PriceError(f"price {snippet(number, 40)} has digits other than 0-9")
+    if "," in number:
+        if _GROUPED_RE.fullmatch(number):
+            if currency != "USD" and number.count(",") == 1 and "." not in number:
+                raise PriceError(f"price {number!r} in {currency} is ambiguous "
+                                 "(a thousands separator or a decimal comma)")
+            number = number.replace(",", "")
+        elif currency == "USD":
+            raise PriceError(f"price {snippet(number, 40)} in USD has a comma that does not "
+                             "separate thousands")
+        elif _DECIMAL_COMMA_RE.fullmatch(number):
+            number = number.replace(".", "").replace(",", ".")
+        else:
+            raise PriceError(f"not a number: {snippet(number, 40)}")
+    try:
+        return Decimal(number)
+    except InvalidOperation:  # "1.2.3"
+        raise PriceError(f"not a number: {snippet(number, 40)}") from None
+
+
+def _out_of_range(amount: Decimal) -> str | None:
+    """Why the catalog cannot keep AMOUNT exactly (catalog.records.Money's bounds), or None."""
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or amount < 0:  # pragma: no cover - the pattern admits neither
+        return "a negative or non-finite value"
+    if -exponent > MAX_DECIMAL_PLACES:
+        return f"more than {MAX_DECIMAL_PLACES} decimal places"
+    if amount.adjusted() >= MAX_WHOLE_DIGITS:
+        return f"more than {MAX_WHOLE_DIGITS} digits before the decimal point"
+    return None
 
 
 def _currency(marks: list[str]) -> str | None:
@@ -127,9 +198,16 @@ def _currency(marks: list[str]) -> str | None:
 
 
 def per_million(price: Price) -> tuple[Decimal, bool]:
-    """The amount per 1M tokens, and whether it had to be converted from per 1K (exact, in Decimal)."""
+    """The amount per 1M tokens, and whether it had to be converted from per 1K (exact, in Decimal).
+
+    PriceError if the converted amount is more than the catalog keeps.
+    """
     if price.kind is UnitKind.KTOK:
-        return price.amount * 1000, True
+        amount = price.amount * 1000
+        if problem := _out_of_range(amount):
+            raise PriceError(f"price {price.amount} per 1K tokens is {amount} per 1M tokens: {problem}, "
+                             "more than the catalog keeps")
+        return amount, True
     return price.amount, False
 
 

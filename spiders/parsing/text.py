@@ -1,12 +1,18 @@
-"""Text clean-up shared by the parsers: decoding, line endings, odd spaces, control characters."""
+"""Text clean-up shared by the parsers (decoding, line endings, odd spaces, control characters),
+dates as pages print them, and every parser's last step: its values into a validated record."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from catalog.text import strip_sequences
 from spiders.parsing.errors import ParseError
+
+M = TypeVar("M", bound=BaseModel)
 
 #: Larger inputs are refused outright: no catalog page comes near this.
 MAX_INPUT_CHARS = 16 * 1024 * 1024
@@ -81,9 +87,10 @@ _MONTHS = {
     )
     for name in names
 }
-_DATE_MDY_RE = re.compile(r"([A-Za-z]+)\.?\s*(\d{1,2}),?\s*(\d{4})")
-_DATE_DMY_RE = re.compile(r"(\d{1,2})\s*([A-Za-z]+)\.?,?\s*(\d{4})")
-_DATE_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# ASCII digits only: Python's \d (and int()) would also read Arabic-Indic or fullwidth ones
+_DATE_MDY_RE = re.compile(r"([A-Za-z]+)\.?\s*(\d{1,2}),?\s*(\d{4})", re.ASCII)
+_DATE_DMY_RE = re.compile(r"(\d{1,2})\s*([A-Za-z]+)\.?,?\s*(\d{4})", re.ASCII)
+_DATE_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
 def read_date(text: str) -> dt.date | None:
@@ -98,6 +105,41 @@ def read_date(text: str) -> dt.date | None:
             return dt.date(int(m[3]), month, int(m[1])) if month else None
         if m := _DATE_ISO_RE.fullmatch(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:  # February 30
+    except ValueError:  # February 30, year 0
         return None
     return None
+
+
+def valid_record(model: type[M], values: dict[str, Any], what: str) -> M:
+    """``model(**values)``, where a value the model refuses in a field the document may leave
+    unknown is left unknown (a refused list item left out), with a warning naming the field and
+    the value: one odd value never costs the rest. A refused required field is a ParseError
+    (``<what> states an invalid <field>: <why>``). ``values["warnings"]`` must be a list.
+    """
+    values = dict(values)
+    for attempt in range(3):
+        try:
+            return model(**values)
+        except ValidationError as exc:
+            errors = exc.errors()
+        warnings, dropped = list(values.get("warnings", ())), {}
+        for err in errors:
+            loc = err.get("loc", ())
+            name = loc[0] if loc else None
+            field = model.model_fields.get(name) if isinstance(name, str) else None
+            if attempt == 2 or field is None or field.is_required() or name == "warnings" or name not in values:
+                raise ParseError(f"{what} states an invalid {'.'.join(map(str, loc))}: {err.get('msg')}")
+            value = values[name]
+            if len(loc) > 1 and isinstance(loc[1], int) and isinstance(value, list):
+                dropped.setdefault(name, set()).add(loc[1])
+                warnings.append(f"{name} {snippet(str(value[loc[1]]))} refused ({err.get('msg')}); left out")
+            elif name not in dropped:
+                dropped[name] = None
+                warnings.append(f"{name} {snippet(str(value))} refused ({err.get('msg')}); left empty")
+        for name, items in dropped.items():
+            if items is None:
+                values[name] = model.model_fields[name].get_default(call_default_factory=True)
+            else:
+                values[name] = [v for i, v in enumerate(values[name]) if i not in items]
+        values["warnings"] = warnings
+    raise AssertionError("unreachable")  # pragma: no cover - the third attempt returns or raises
