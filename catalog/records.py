@@ -119,7 +119,7 @@ class PageRecord(BaseModel):
             return data
         data = dict(data)
         notes: list[str] = []
-        for name in ("provider", "model_id", "canonical_url"):
+        for name in ("provider", "model_id"):  # URLs are left as they are: they must still lead somewhere
             if isinstance(data.get(name), str):
                 data[name] = stored(data[name])
         for name, limit in TEXT_LIMITS.items():

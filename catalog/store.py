@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog.records import Component, Fetch, Observation, PageFailure
@@ -77,14 +77,24 @@ def finish_run(
     return run
 
 
-def _mark_removed(session: Session, run: CrawlRun, now: dt.datetime) -> int:
-    gone = list(
-        session.scalars(
-            select(Offering.id).where(
-                Offering.removed_at.is_(None), Offering.last_seen_run_id != run.id
-            )
+def _unseen(run: CrawlRun):
+    return Offering.removed_at.is_(None), Offering.last_seen_run_id != run.id
+
+
+def removal_preview(session: Session, run: CrawlRun) -> tuple[int, int]:
+    """(offerings a complete RUN would mark removed, offerings listed before it): for the guard
+    that keeps a refresh which saw far fewer pages than the site had from emptying the catalog."""
+    listed = session.scalar(
+        select(func.count()).select_from(Offering).where(
+            Offering.removed_at.is_(None), Offering.first_run_id != run.id
         )
     )
+    gone = session.scalar(select(func.count()).select_from(Offering).where(*_unseen(run)))
+    return int(gone or 0), int(listed or 0)
+
+
+def _mark_removed(session: Session, run: CrawlRun, now: dt.datetime) -> int:
+    gone = list(session.scalars(select(Offering.id).where(*_unseen(run))))
     for ids in chunks(gone):
         session.execute(
             update(Offering)

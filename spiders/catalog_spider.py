@@ -42,6 +42,10 @@ from spiders.urls import model_llms_url, model_page_url, offering_key, same_site
 
 #: statuses a model page callback wants to see rather than have filtered out
 PAGE_STATUSES = [304, 404, 410]
+#: sitemaps nest: robots.txt -> index -> urlset is 2 levels; deeper chains are a trap
+MAX_SITEMAP_DEPTH = 3
+#: the most sitemap documents one refresh reads (50,000 URLs each would be 50 million pages)
+MAX_SITEMAPS = 1000
 
 
 def eager(generator_method):
@@ -77,10 +81,20 @@ def wire(url: str) -> str:
 class CatalogSpider(scrapy.Spider):
     name = "catalog"
 
-    def __init__(self, site: str, known: dict[str, KnownPage] | None = None, **kwargs):
+    def __init__(
+        self,
+        site: str,
+        known: dict[str, KnownPage] | None = None,
+        max_pages: int | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.site = site.rstrip("/")
         self.known = known or {}
+        #: the most model pages this refresh requests (a site that mints links forever is a trap)
+        self.max_pages = max_pages
+        #: model pages found but not requested because the budget was spent
+        self.over_budget = 0
         self.seen: set[str] = set()
         #: link URLs exactly as written, already handed to _follow
         self.followed: set[str] = set()
@@ -94,6 +108,11 @@ class CatalogSpider(scrapy.Spider):
         #: model links to another site, not followed (named when no page of this site was found)
         self.offsite_links: list[str] = []
         self.pages_requested = 0
+        #: model pages robots.txt refused (the site asks us not to read them)
+        self.robots_refused: list[str] = []
+        #: model pages that answered but could not be used, or did not answer (404/410 are answers)
+        self.pages_unreadable = 0
+        self.sitemaps_requested = 0
 
     # --- discovery ------------------------------------------------------------------------
 
@@ -101,15 +120,34 @@ class CatalogSpider(scrapy.Spider):
         yield self._doc(f"{self.site}/robots.txt", self.parse_robots)
         yield self._doc(f"{self.site}/llms.txt", self.parse_index)
 
-    def _doc(self, url: str, callback) -> scrapy.Request:
+    def _doc(self, url: str, callback, depth: int = 0) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.doc_failed,
             dont_filter=True,
             priority=10,
-            meta={"handle_httpstatus_list": [404, 410]},
+            meta={"handle_httpstatus_list": [404, 410], "catalog_sitemap_depth": depth},
         )
+
+    def _sitemap(self, url: str, parent: Response) -> Iterator[scrapy.Request]:
+        """A request for the sitemap URL (once), within the depth and count limits."""
+        if not same_site(url, self.site) or url in self.seen:
+            return
+        self.seen.add(url)
+        depth = parent.meta.get("catalog_sitemap_depth", 0) + 1
+        if depth > MAX_SITEMAP_DEPTH:
+            self.discovery_failures.append(
+                f"{url}: sitemaps nested more than {MAX_SITEMAP_DEPTH} deep (from {parent.url}); not followed"
+            )
+            return
+        if self.sitemaps_requested >= MAX_SITEMAPS:
+            if self.sitemaps_requested == MAX_SITEMAPS:
+                self.discovery_failures.append(f"more than {MAX_SITEMAPS} sitemaps; the rest not read (first: {url})")
+                self.sitemaps_requested += 1
+            return
+        self.sitemaps_requested += 1
+        yield self._doc(url, self.parse_sitemap, depth)
 
     @eager
     def parse_robots(self, response: Response):
@@ -120,9 +158,7 @@ class CatalogSpider(scrapy.Spider):
                 if name.strip().lower() == "sitemap" and value.strip():
                     sitemaps.append(urljoin(response.url, value.strip()))
         for url in sitemaps or [f"{self.site}/sitemap.xml"]:
-            if same_site(url, self.site) and url not in self.seen:
-                self.seen.add(url)
-                yield self._doc(url, self.parse_sitemap)
+            yield from self._sitemap(url, response)
 
     @eager
     def parse_index(self, response: Response):
@@ -141,10 +177,7 @@ class CatalogSpider(scrapy.Spider):
             self.discovery_failures.append(f"{response.url}: {exc}")
             return
         for child in sitemap.sitemaps:
-            url = urljoin(response.url, child)
-            if same_site(url, self.site) and url not in self.seen:
-                self.seen.add(url)
-                yield self._doc(url, self.parse_sitemap)
+            yield from self._sitemap(urljoin(response.url, child), response)
         for page in sitemap.pages:
             yield from self._follow(urljoin(response.url, page))
 
@@ -188,6 +221,9 @@ class CatalogSpider(scrapy.Spider):
             return
         md = wire(md)
         if md in self.seen:
+            return
+        if self.max_pages is not None and self.pages_requested >= self.max_pages:
+            self.over_budget += 1
             return
         self.seen.add(md)
         self.pages_requested += 1
@@ -351,13 +387,22 @@ class CatalogSpider(scrapy.Spider):
     @eager
     def page_failed(self, failure):
         request = failure.request
-        if failure.check(RobotsDisallowed):
-            return  # the site asks us not to read it: not a failure
-        status = failure.value.response.status if failure.check(HttpError) else None
         asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        if failure.check(RobotsDisallowed):
+            # the site asks us not to read it: a new page is simply not read, but a page read
+            # before keeps its offering (not removed, flagged stale) and counts as unread
+            self.robots_refused.append(asked)
+            if asked in self.known:
+                yield self._failure(asked, "robots.txt now forbids this page; its offering is kept as last read", None)
+            else:
+                self.pages_unreadable += 1
+            return
+        status = failure.value.response.status if failure.check(HttpError) else None
         yield self._failure(asked, failure_reason(failure.value, failure.request), status)
 
     def _failure(self, url: str, reason: str, status: int | None) -> PageFailure:
+        if status not in (404, 410):
+            self.pages_unreadable += 1
         key = offering_key(url)
         known = self.known.get(url)
         if known and known.canonical_url:

@@ -110,6 +110,9 @@ class Response:
     content_type: str | None = "text/plain; charset=utf-8"
     length: int | None = None
     close: bool = False
+    #: header lines streamed as given after the status line (b"Name: value\r\n" each), before
+    #: the usual headers: fault injection, e.g. a server that sends headers without end
+    raw_headers: Iterable[bytes] | None = None
 
     @classmethod
     def redirect(cls, location: str, status: int = 301) -> Response:
@@ -470,6 +473,12 @@ def _make_handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             logged = False
             try:
                 self.send_response(response.status)
+                if response.raw_headers is not None:
+                    self.flush_headers()
+                    row["head_bytes"] = 0
+                    for line in response.raw_headers:
+                        self.wfile.write(line)
+                        row["head_bytes"] += len(line)
                 if response.content_type:
                     self.send_header("Content-Type", response.content_type)
                 for name, value in response.headers.items():

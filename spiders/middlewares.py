@@ -45,6 +45,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.response import response_status_message
 
+from catalog.limits import URL_CHARS
 from spiders.urls import same_site
 
 #: request meta key: why retrying stopped early (read by the spider's errbacks)
@@ -82,6 +83,8 @@ class StayOnSiteMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
+        if len(request.url) > URL_CHARS:  # no catalog URL is this long, and none could be stored
+            raise OffSiteRequest(f"URL longer than {URL_CHARS} characters; not requested")
         site = getattr(self.crawler.spider, "site", None)
         if site is None or same_site(request.url, site):
             return None

@@ -2,10 +2,16 @@
 
 Items are buffered and written in one transaction per batch (never one per item), so an
 interrupted refresh keeps every batch committed before it and nothing half-written.
+
+A batch the database refuses (a full disk, a lost connection, a value it will not take) stops
+the crawl: the reason goes into the crawl's stats (WRITE_ERROR) and the refresh ends failed,
+marking nothing removed. Going on would drop every later batch the same way, and a run that
+reads pages it cannot store must never pass for complete.
 """
 
 from __future__ import annotations
 
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.orm import Session
 
 from catalog import store
@@ -15,11 +21,19 @@ from catalog.schema import CrawlRun
 from spiders.items import NotModified, ProviderName
 
 
+#: crawl stats key: why a batch could not be written (the refresh then fails)
+WRITE_ERROR = "catalog/write_error"
+
+
 class CatalogPipeline:
-    def __init__(self, db_url: str, run_id: int, batch_size: int = 500):
+    def __init__(self, db_url: str, run_id: int, batch_size: int = 500, crawler=None):
+        self.db_url = db_url
         self.engine = make_engine(db_url)
         self.run_id = run_id
         self.batch_size = batch_size
+        self.crawler = crawler
+        #: set once a batch could not be written: nothing more is written
+        self.write_error: str | None = None
         self._reset()
         self.totals = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "price_changes": 0}
 
@@ -30,6 +44,7 @@ class CatalogPipeline:
             settings["CATALOG_DB_URL"],
             settings.getint("CATALOG_RUN_ID"),
             settings.getint("CATALOG_BATCH_SIZE", 500),
+            crawler=crawler,
         )
 
     def _reset(self) -> None:
@@ -41,6 +56,8 @@ class CatalogPipeline:
         self.pending = 0
 
     def process_item(self, item, spider=None):
+        if self.write_error is not None:
+            return item  # the crawl is stopping: this batch could not be written either
         if isinstance(item, Observation):
             self.observations.append(item)
             self.fetches.append(item.fetch)
@@ -64,8 +81,25 @@ class CatalogPipeline:
         self.engine.dispose()
 
     def flush(self) -> None:
-        if not self.pending:
+        if not self.pending or self.write_error is not None:
             return
+        try:
+            self._write()
+        except Exception as exc:  # whatever the database or the disk says, the run must fail
+            self._failed(exc)
+
+    def _failed(self, exc: Exception) -> None:
+        from catalog.dbfailure import explain
+
+        self.write_error = f"a batch of {self.pending} pages could not be written: {explain(exc, self.db_url)}"
+        self._reset()
+        if self.crawler is not None:
+            self.crawler.stats.set_value(WRITE_ERROR, self.write_error)
+            engine = self.crawler.engine
+            if engine is not None and engine.running:
+                deferred_from_coro(engine.close_spider_async(reason="write_failed"))
+
+    def _write(self) -> None:
         with Session(self.engine) as session, session.begin():
             run = session.get(CrawlRun, self.run_id)
             result = store.observe(session, run, self.observations)

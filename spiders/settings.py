@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from catalog import USER_AGENT
+from spiders.download import MAX_HEADER_BYTES
 
 #: a model page is a few KB; anything this large is refused without being read whole
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
@@ -31,6 +32,12 @@ DEFAULTS: dict[str, Any] = {
         # a body sent without Content-Length is stopped at DOWNLOAD_MAXSIZE with a reason
         "spiders.middlewares.SizeLimit": 0,
     },
+    # Scrapy's HTTP/1.1 handler with a cap on response headers (DOWNLOAD_MAXSIZE bounds bodies)
+    "DOWNLOAD_HANDLERS": {
+        "http": "spiders.download.CappedHTTPDownloadHandler",
+        "https": "spiders.download.CappedHTTPDownloadHandler",
+    },
+    "CATALOG_MAX_HEADER_BYTES": MAX_HEADER_BYTES,
     "DOWNLOAD_TIMEOUT": 30,
     "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,
     "DOWNLOAD_WARNSIZE": 1024 * 1024,

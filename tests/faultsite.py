@@ -16,8 +16,8 @@ Faults, by kind (the paths are in :data:`FAULTS`):
 
 - server: 503 twice then OK, 429 with Retry-After then OK, 500 forever, 503 with a
   Retry-After too long to wait, a response slower than the timeout once then OK, one
-  slow (2 s) but fine, 404 and 410 behind related cards, the site index and sitemap answering 503
-  once;
+  slow but fine (held while the server answers 20 other requests), 404 and 410 behind related
+  cards, the site index and sitemap answering 503 once;
 - size and framing: 10 MB announced by Content-Length, 64 MB streamed without one, a
   compressed body that expands to 64 MB, a body cut short of its Content-Length;
 - redirects: an old model URL 301 to its canonical, redirects off the site and to file:;
@@ -51,10 +51,12 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December"]
 MB = 1 << 20
 
-#: seconds the slow-but-fine page takes; the crawl's timeout must be longer
-SLOW_SECONDS = 2.0
+#: the slow-but-fine page is held until the server has answered this many other requests...
+SLOW_HOLD_ANSWERS = 20
+#: ...or for this many seconds at most; the crawl's timeout must be longer
+SLOW_SECONDS = 6.0
 #: seconds a stalled response hangs (longer than any timeout the tests use)
-STALL_SECONDS = 8.0
+STALL_SECONDS = 12.0
 
 
 def _path(provider: str, model_id: str) -> str:
@@ -65,7 +67,7 @@ def _path(provider: str, model_id: str) -> str:
 FAULTS: dict[str, str] = {
     _path("deepinfra", "flaky-503-model"): "503 twice, then OK",
     _path("deepinfra", "rate-limited-model"): "429 Retry-After: 1, then OK",
-    _path("together_ai", "slow-model"): f"{SLOW_SECONDS:g} s, then OK",
+    _path("together_ai", "slow-model"): f"held while {SLOW_HOLD_ANSWERS} other requests are answered, then OK",
     _path("together_ai", "stall-once-model"): "no answer within the timeout once, then OK",
     _path("deepinfra", "old-name-model"): "301 to the canonical new-name-model",
     _path("deepinfra", "broken-500"): "500 forever",
@@ -264,7 +266,7 @@ def _special(elsewhere: str) -> list[_Offering]:
     add(page, text=pagegen.render(page).encode().replace(b"BADBYTES", b"\xff\xfe\xc3(\x80"))
     hostile = "Vendor:\x1b[2J\x1b]8;;http://evil.example/\x07Click\x1b]8;;\x07 Me\x9b31m\x07"
     page = pagegen.llm(provider="deepinfra", model_id="escape-model", name=hostile, **base)
-    add(page, name="Vendor:[2J]8;;http://evil.example/Click]8;; Me31m")  # controls dropped, text kept
+    add(page, name="Vendor:Click Me")  # escape sequences dropped whole (payload too), text kept
     page = pagegen.llm(provider="deepinfra", model_id="long-line-model", name="Vendor: Long Line",
                        description="Lorem ipsum $9.99 Input " * 12_500, **base)
     add(page)
@@ -408,6 +410,8 @@ class FaultySite(LocalSite):
         self.epoch = 0
         self._tries: Counter[str] = Counter()
         self._tries_lock = threading.Lock()
+        #: path -> the request log's length when the slow page was held and when it was let go
+        self.held: dict[str, tuple[int, int]] = {}
 
     def next_epoch(self) -> None:
         with self._tries_lock:
@@ -444,9 +448,10 @@ class FaultySite(LocalSite):
         if name == "rate-limited-model" and attempt == 1:
             return Response(429, b"slow down\n", {"Retry-After": "1"})
         if name == "slow-model" and self.epoch == 0:
-            time.sleep(SLOW_SECONDS)
+            self.held[path] = self._hold(SLOW_HOLD_ANSWERS, SLOW_SECONDS)
         if name == "stall-once-model" and attempt == 1:
             time.sleep(STALL_SECONDS)
+            return Response.text(504)  # too late for the crawl, which has retried; tells the log apart
         if name == "old-name-model":
             return Response.redirect(self.url("/models/deepinfra/new-name-model.md"))
         if name == "broken-500":
@@ -472,6 +477,15 @@ class FaultySite(LocalSite):
         if name == "dead-410":
             return Response.text(410)
         return super().respond(request)
+
+    def _hold(self, answers: int, most: float) -> tuple[int, int]:
+        """Wait until the server has answered ANSWERS more requests, or for MOST seconds; returns
+        the request log's length before and after."""
+        before = len(self.requests)
+        deadline = time.monotonic() + most
+        while len(self.requests) < before + answers and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return before, len(self.requests)
 
     def _epoch1_fault(self, path: str) -> Response:
         name = path.rsplit("/", 1)[1][: -len(".md")]

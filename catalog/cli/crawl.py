@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     type=click.FloatRange(0.1, 600),
     help="Seconds one response may take before it is given up and retried (default 30).",
 )
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1, 100_000_000),
+    metavar="N",
+    help="The most model pages to request; reaching it ends the refresh incomplete "
+    "(default: 10,000 or 3x the offerings of the last complete refresh, whichever is more).",
+)
+@click.option(
+    "--allow-mass-removal",
+    is_flag=True,
+    help="Let this refresh mark more than half the listed offerings removed (when the site really dropped them).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log (warnings and errors) on stderr.")
 def refresh(
     engine: Engine,
@@ -34,6 +46,8 @@ def refresh(
     concurrency: int | None,
     delay: float | None,
     timeout: float | None,
+    max_pages: int | None,
+    allow_mass_removal: bool,
     verbose: bool,
 ) -> None:
     """Crawl the catalog site and record every offering and price."""
@@ -49,14 +63,15 @@ def refresh(
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
     progress = _Progress(enabled=sys.stderr.isatty())
+    limits = {"max_pages": max_pages, "allow_mass_removal": allow_mass_removal}
     if sample:
         import spiders
         from spiders.localsite import LocalSite
 
         with LocalSite(Path(spiders.__file__).parent / "sample") as local:
-            summary = run_refresh(url, local.base_url, on_item=progress.tick, settings=settings)
+            summary = run_refresh(url, local.base_url, on_item=progress.tick, settings=settings, **limits)
     else:
-        summary = run_refresh(url, site, on_item=progress.tick, settings=settings)
+        summary = run_refresh(url, site, on_item=progress.tick, settings=settings, **limits)
     progress.close()
     click.echo(printable(format_summary(summary)))  # URLs and reasons can quote page text
     if not summary.ok:
