@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from urllib.parse import urljoin
 
 import scrapy
+from pydantic import ValidationError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import safe_url_string
@@ -382,7 +383,10 @@ class CatalogSpider(scrapy.Spider):
         except ParseError:
             return
         if llms.provider and llms.provider_name:
-            yield ProviderName(provider=llms.provider, name=llms.provider_name)
+            try:
+                yield ProviderName(provider=llms.provider, name=llms.provider_name)
+            except ValidationError:  # a provider slug too long to store: no name to learn
+                return
 
     @eager
     def page_failed(self, failure):

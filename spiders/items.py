@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
 
-from catalog.records import Fetch
+from catalog.limits import LABEL_CHARS
+from catalog.records import Fetch, Identifier
+from catalog.text import stored
 
 
 class NotModified(BaseModel):
@@ -15,7 +17,12 @@ class NotModified(BaseModel):
 
 
 class ProviderName(BaseModel):
-    """A provider's display name read from a model's own llms.txt."""
+    """A provider's display name read from a model's own llms.txt (clean, cut to LABEL_CHARS)."""
 
-    provider: str
-    name: str
+    provider: Identifier
+    name: str = Field(min_length=1)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _bounded(cls, value):
+        return stored(value)[:LABEL_CHARS].rstrip() if isinstance(value, str) else value
