@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,21 +21,20 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog import db
 from catalog.schema import CrawlRun, Model, Offering, PageProblem, Price, Provider
 from spiders.localsite import LocalSite
-from tests.conftest import PG_URL, REQUIRE_PG, pg_problem
+from tests.conftest import pg_schema
 from tests.crawling import catalog, differences
-from tests.faultsite import EPOCH1_FAULTS, FAULTS, SLOW_SECONDS, FaultySite, Plan, build
+from tests.faultsite import EPOCH1_FAULTS, FAULTS, SLOW_HOLD_ANSWERS, SLOW_SECONDS, FaultySite, Plan, build
 
 pytestmark = pytest.mark.slow
 
-#: seconds a response may take in the first refresh (the slow page takes SLOW_SECONDS) and the second
-TIMEOUTS = (4, 1)
+#: seconds a response may take in the first refresh (the slow page is held up to SLOW_SECONDS) and the second
+TIMEOUTS = (8, 1)
 
 
 @dataclass
@@ -46,6 +44,7 @@ class Refresh:
     tries: dict[str, int]  # requests that arrived per path, answered or not
     rows: list[dict[str, Any]]
     problems: list[tuple[str, str, int | None]]
+    held: dict[str, tuple[int, int]]  # path -> the request log's length when held and when let go
 
 
 @dataclass
@@ -64,23 +63,8 @@ def module_db_url(request, tmp_path_factory):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'catalog.sqlite3'}"
         return
-    problem = pg_problem()
-    if problem:
-        if REQUIRE_PG:
-            pytest.fail(problem)
-        pytest.skip(problem)
-    schema = f"catalog_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema() as url:
+        yield url
 
 
 def _problems(db_url: str, run_number: int) -> list[tuple[str, str, int | None]]:
@@ -116,7 +100,8 @@ def crawled(module_db_url, tmp_path_factory) -> Crawled:
                 done = catalog("refresh", "--site", site.base_url, "--timeout", str(timeout), db_url=module_db_url)
                 rows = json.loads(_export(module_db_url, "json"))
                 refreshes.append(
-                    Refresh(done, site.requests.snapshot(), site.tries(), rows, _problems(module_db_url, epoch + 1))
+                    Refresh(done, site.requests.snapshot(), site.tries(), rows, _problems(module_db_url, epoch + 1),
+                            dict(site.held))
                 )
                 if epoch == 0:
                     csv_text = _export(module_db_url, "csv")
@@ -223,17 +208,22 @@ def test_a_redirect_is_followed_and_stored_under_the_canonical(crawled):
 
 
 def test_a_slow_page_does_not_stall_the_crawl(crawled):
-    slow = _by_path(crawled.first.requests)["/models/together_ai/slow-model.md"]
-    assert len(slow) == 1 and slow[0]["status"] == 200 and slow[0]["duration"] >= SLOW_SECONDS
-    start, end = slow[0]["time"], slow[0]["time"] + slow[0]["duration"]
-    meanwhile = [r for r in crawled.first.requests if start < r["time"] and r["time"] + r["duration"] < end]
-    assert len(meanwhile) >= 20
+    path = "/models/together_ai/slow-model.md"
+    slow = _by_path(crawled.first.requests)[path]
+    assert len(slow) == 1 and slow[0]["status"] == 200  # waited for, not timed out
+    # the server held it until it had answered SLOW_HOLD_ANSWERS other requests (or SLOW_SECONDS):
+    # those answers are in the log, so the crawl went on meanwhile
+    before, after = crawled.first.held[path]
+    meanwhile = crawled.first.requests[before:after]
+    assert len(meanwhile) >= SLOW_HOLD_ANSWERS, f"{len(meanwhile)} answers in {SLOW_SECONDS:g} s"
+    assert path not in {r["path"] for r in meanwhile}
 
 
 def test_a_page_slower_than_the_timeout_is_retried(crawled):
     assert crawled.first.tries["/models/together_ai/stall-once-model.md"] == 2
     answered = _by_path(crawled.first.requests)["/models/together_ai/stall-once-model.md"]
-    assert answered[0]["status"] == 200 and answered[0]["duration"] < 1  # the retry, answered at once
+    # the retry's answer (the stalled try ends in a 504, if the server is still up by then)
+    assert sorted(r["status"] for r in answered) in ([200], [200, 504])
 
 
 def test_a_huge_response_is_refused_without_reading_it_whole(crawled):
