@@ -177,6 +177,17 @@ def _reason(text: str) -> str:
 def _bounded_related(cards: list, notes: list[str]) -> list:
     kept = []
     for card in cards:
+        if type(card) is dict:
+            # a card as nearly every page writes it (short printable ASCII): nothing to clean
+            p, m, label = card.get("provider"), card.get("model_id"), card.get("provider_label")
+            if (
+                type(p) is str and type(m) is str and len(p) <= SLUG_CHARS and len(m) <= SLUG_CHARS
+                and (p + m).isascii() and (p + m).isprintable()
+                and (label is None or (type(label) is str and len(label) <= LABEL_CHARS
+                                       and label.isascii() and label.isprintable()))
+            ):
+                kept.append(card)
+                continue
         if isinstance(card, dict):
             card = dict(card)
             ids = [card.get("provider"), card.get("model_id")]
