@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,7 @@ def parse_url(url: str) -> URL:
 
     try:
         return make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise DatabaseError(
             f"{url!r} is not a database URL; use e.g. sqlite:///path/to/catalog.sqlite3 "
             "or postgresql+psycopg://user@host/dbname"
@@ -95,10 +96,33 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision ENGINE's database is at (None: no catalog schema yet)."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    if len(heads) > 1:  # this catalog's migrations never branch
+        raise newer_catalog(", ".join(heads))
+    return heads[0] if heads else None
+
+
+def newer_catalog(revision: str) -> DatabaseError:
+    return DatabaseError(
+        f"this database was written by a newer catalog (schema revision {revision}); "
+        "upgrade catalog (pip install -U catalog)"
+    )
+
+
+def require_known(revision: str | None) -> None:
+    """Raise DatabaseError when REVISION is none of this catalog's migrations: a newer catalog
+    wrote the database, and this one must neither read nor migrate it."""
+    from alembic.script import ScriptDirectory
+
+    if revision is None:
+        return
+    known = {script.revision for script in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
+    if revision not in known:  # exactly: Alembic would also take a prefix of a known revision
+        raise newer_catalog(revision)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -134,35 +158,57 @@ def unreachable(engine: Engine, exc: Exception) -> DatabaseError:
     )
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema on first use; refuse a database from a newer catalog."""
-    from sqlalchemy import inspect
+@dataclass(frozen=True)
+class Migration:
+    """What ensure_schema did: the revision it found (None: an empty database) and the new one."""
+
+    before: str | None
+    after: str
+
+
+def ensure_schema(engine: Engine) -> Migration | None:
+    """Create or upgrade the schema on first use (None when it was already current); refuse a
+    database from a newer catalog, or one holding tables catalog did not create.
+
+    Commands started together on a new database would all try to create the schema: the
+    check-and-upgrade runs under catalog.lock.schema_lock, and the revision is read again once
+    the lock is held, so one command migrates and the others find the schema ready.
+    """
+    from alembic.util import CommandError
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    try:
-        current = current_revision(engine)
-        head = head_revision()
-        if current == head:
-            return
-        if current is None and inspect(engine).get_table_names():
-            tables = ", ".join(sorted(inspect(engine).get_table_names())[:3])
-            raise DatabaseError(
-                f"{describe(engine)} holds tables ({tables}, ...) that catalog did not create; "
-                "point --db at a new or catalog database"
-            )
-        if current is not None:
-            from alembic.script import ScriptDirectory
+    from catalog.lock import schema_lock
 
-            script = ScriptDirectory.from_config(_alembic_config(None))
-            if script.get_revision(current) is None:
-                raise DatabaseError(
-                    f"{describe(engine)} is at schema revision {current}, which this catalog does not "
-                    "know; upgrade catalog (pip install -U catalog)"
-                )
-        upgrade(engine)
+    try:
+        head = head_revision()
+        current = current_revision(engine)
+        if current == head:
+            return None
+        require_known(current)  # before the lock: a newer catalog's database gets no lock file
+        with schema_lock(engine):
+            return _bring_to(engine, head)
     except OperationalError as exc:
         raise unreachable(engine, exc) from None
     except DatabaseError:
         raise
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, CommandError) as exc:
         raise DatabaseError(f"database {describe(engine)} failed: {exc.__class__.__name__}: {exc}; check --db") from None
+
+
+def _bring_to(engine: Engine, head: str) -> Migration | None:
+    """Upgrade to HEAD unless another process did while we waited for the lock."""
+    from sqlalchemy import inspect
+
+    current = current_revision(engine)
+    if current == head:
+        return None
+    if current is None:
+        tables = sorted(inspect(engine).get_table_names())
+        if tables:
+            raise DatabaseError(
+                f"{describe(engine)} holds tables ({', '.join(tables[:3])}, ...) that catalog did not create; "
+                "point --db at a new or catalog database"
+            )
+    require_known(current)
+    upgrade(engine)
+    return Migration(before=current, after=head)

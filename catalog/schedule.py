@@ -4,6 +4,10 @@ Both run the same absolute `catalog` executable against the same database URL, s
 refresh writes where the user's commands read. Refreshes never overlap: cron may start one while
 another runs, and that one exits at once on the refresh lock; systemd does not start a service
 that is still active.
+
+A database password never goes on a command line (every user sees those, in ps): it is left out
+of the URL, for PostgreSQL to read from ~/.pgpass, or the whole URL goes into an environment file
+only its owner can read, which the crontab line sources and the service names (EnvironmentFile=).
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ import re
 import shlex
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from catalog import db
+from catalog.errors import CatalogError
 
 UNIT = "catalog-refresh"
 #: cron cannot repeat at intervals that do not divide the hour or the day evenly
@@ -84,9 +92,6 @@ def catalog_executable() -> list[str]:
 def absolute_db_url(option: str | None) -> str:
     """The database URL every command would use (--db, $CATALOG_DATABASE_URL or the default),
     with a relative SQLite path made absolute: cron and systemd do not start in this folder."""
-
-    from catalog import db
-
     url = db.resolve_url(option)
     parsed = db.parse_url(url)
     database = parsed.database
@@ -96,6 +101,64 @@ def absolute_db_url(option: str | None) -> str:
     if path.is_absolute() and str(path) == database:
         return url
     return parsed.set(database=str(path.resolve())).render_as_string(hide_password=False)
+
+
+def without_password(url: str) -> tuple[str, bool]:
+    """URL without its password (in the user part or as ?password=), and whether it had one."""
+    from sqlalchemy.engine import URL
+
+    parsed = db.parse_url(url)
+    if parsed.password is None and "password" not in parsed.query:
+        return url, False
+    bare = URL.create(
+        parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database,
+        {k: v for k, v in parsed.query.items() if k != "password"},
+    )
+    return bare.render_as_string(hide_password=False), True
+
+
+def pgpass_line(url) -> str:
+    """The ~/.pgpass line (host:port:database:user:password) that gives URL its password, with
+    PASSWORD standing for it: the secret itself is never printed."""
+
+    def field(value: object, default: str) -> str:
+        return str(value).replace("\\", "\\\\").replace(":", "\\:") if value else default
+
+    return ":".join(
+        (field(url.host, "localhost"), field(url.port, "5432"), field(url.database, "*"), field(url.username, "*"),
+         "PASSWORD")
+    )
+
+
+def write_env_file(file: str | Path, db_url: str) -> Path:
+    """FILE := CATALOG_DATABASE_URL=DB_URL (quoted for sh and for systemd's EnvironmentFile=),
+    readable by its owner only from its first byte: written to a 0600 temporary file beside it,
+    then renamed over FILE (an existing FILE, whatever its mode, is replaced, not rewritten).
+    Returns FILE's absolute path, for the schedule: cron and systemd do not start in this folder."""
+    path = Path(os.path.abspath(Path(file).expanduser()))
+    text = f"{db.ENV_VAR}={shlex.quote(db_url)}\n"
+    try:
+        if not path.parent.exists():  # a file in its place is reported by mkstemp: "Not a directory"
+            path.parent.mkdir(mode=0o700, parents=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise CatalogError(f"cannot write {path}: {exc.strerror}; choose another --write-env FILE") from None
+    return path
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("catalog", appauthor=False))
 
 
 def log_dir() -> Path:
@@ -122,25 +185,39 @@ class Plan:
     every: Interval
     command: tuple[str, ...]
     log: Path
+    #: the file that holds $CATALOG_DATABASE_URL (then the command has no --db)
+    env_file: Path | None = None
+    #: comment lines on where the database password comes from
+    notes: tuple[str, ...] = ()
 
     @property
     def cron(self) -> str:
         shell = " ".join(shlex.quote(word) for word in self.command)
+        if self.env_file is not None:  # set -a: what the file assigns is exported to the refresh
+            shell = f"set -a && . {shlex.quote(str(self.env_file))} && set +a && {shell}"
         log_folder = shlex.quote(str(self.log.parent))
         line = f"{self.every.cron} mkdir -p {log_folder} && {shell} >> {shlex.quote(str(self.log))} 2>&1"
         return cron_escape(line) + "\n"
 
     @property
     def service(self) -> str:
+        environment = ""
+        if self.env_file is not None:  # the whole value is the path; only % specifiers need escaping
+            environment = f"EnvironmentFile={str(self.env_file).replace('%', '%%')}\n"
         return (
             "[Unit]\n"
             "Description=Refresh the model price catalog (catalog refresh)\n"
             "\n"
             "[Service]\n"
             "Type=oneshot\n"
+            f"{environment}"
             f"ExecStart={' '.join(systemd_word(w) for w in self.command)}\n"
             "Nice=10\n"
         )
+
+    @property
+    def note(self) -> str:
+        return "".join(f"# {line}\n" for line in self.notes)
 
     @property
     def timer(self) -> str:
@@ -163,7 +240,8 @@ class Plan:
     def text(self) -> str:
         units = "~/.config/systemd/user"
         return (
-            "# crontab line (add it with `crontab -e`; output goes to the log named in it):\n"
+            (self.note + "\n" if self.notes else "")
+            + "# crontab line (add it with `crontab -e`; output goes to the log named in it):\n"
             f"{self.cron}"
             "\n"
             f"# systemd, instead of cron: {units}/{UNIT}.service\n"
@@ -183,7 +261,26 @@ def plan(
     db_url: str,
     executable: list[str],
     log: Path | None = None,
+    env_file: Path | None = None,
 ) -> Plan:
-    """The scheduled command: EXECUTABLE refresh --site SITE --db DB_URL."""
-    command = (*executable, "refresh", "--site", site, "--db", db_url)
-    return Plan(every=every, command=command, log=log or log_dir() / "refresh.log")
+    """The scheduled command: EXECUTABLE refresh --site SITE --db DB_URL, where DB_URL goes
+    without its password; or with ENV_FILE (which write_env_file filled), no --db at all."""
+    log = log or log_dir() / "refresh.log"
+    command = (*executable, "refresh", "--site", site)
+    if env_file is not None:
+        notes = (
+            f"The database URL is kept in {env_file} (mode 0600: yours alone), off every command line;",
+            f"the lines below read it from there as ${db.ENV_VAR}.",
+        )
+        return Plan(every=every, command=command, log=log, env_file=env_file, notes=notes)
+    shown, had_password = without_password(db_url)
+    notes = ()
+    if had_password:
+        notes = (
+            "The database password is not in the lines below: every user can read a command line (ps).",
+            "PostgreSQL reads it from ~/.pgpass (chmod 600); add this line there, your password for PASSWORD:",
+            f"  {pgpass_line(db.parse_url(db_url))}",
+            f"Or rerun with --write-env FILE (e.g. {config_dir() / 'refresh.env'}) to keep the whole",
+            "database URL in a file only you can read.",
+        )
+    return Plan(every=every, command=(*command, "--db", shown), log=log, notes=notes)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import click
 
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
 
 from catalog import db
 from catalog.errors import CatalogError
-
-DEFAULT_SITE = "https://modelslab.com"
+from catalog.siteurl import DEFAULT_SITE, site_root
 
 
 class CatalogGroup(click.Group):
@@ -78,7 +76,7 @@ class SiteURL(click.ParamType):
     name = "URL"
 
     def convert(self, value, param, ctx):
-        parts = urlsplit(str(value).strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            self.fail(f"{value!r} is not a site URL; give one like {DEFAULT_SITE}", param, ctx)
-        return f"{parts.scheme}://{parts.netloc}"
+        try:
+            return site_root(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)

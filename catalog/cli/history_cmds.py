@@ -330,12 +330,21 @@ class Every(click.ParamType):
               help=f"Database URL the refresh writes to (default: as every command; env {ENV_VAR}).")
 @click.option("--only", type=click.Choice(["cron", "service", "timer"]),
               help="Print only the crontab line, the service or the timer (to redirect into a file).")
-def schedule(every, site: str, db_url: str | None, only: str | None) -> None:
-    """Print a crontab line and a systemd service + timer that run `catalog refresh` on a schedule."""
+@click.option("--write-env", "env_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help=f"Write ${ENV_VAR}=URL to FILE (mode 0600) and have the schedule read it from there, "
+                   "so a password stays off every command line.")
+def schedule(every, site: str, db_url: str | None, only: str | None, env_file: str | None) -> None:
+    """Print a crontab line and a systemd service + timer that run `catalog refresh` on a schedule.
+
+    A database password is never printed in them: it is read from ~/.pgpass, or from FILE with
+    --write-env FILE."""
     from catalog import schedule as sched
 
-    plan = sched.plan(every, site=site, db_url=sched.absolute_db_url(db_url), executable=sched.catalog_executable())
+    url = sched.absolute_db_url(db_url)
+    written = sched.write_env_file(env_file, url) if env_file is not None else None
+    plan = sched.plan(every, site=site, db_url=url, executable=sched.catalog_executable(), env_file=written)
     if only:
+        click.echo(plan.note, nl=False, err=True)  # so `--only cron > file` holds the line alone
         click.echo(plan.part(only), nl=False)
     else:
         click.echo(plan.text(), nl=False)

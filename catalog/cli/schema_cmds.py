@@ -23,13 +23,11 @@ def db_group() -> None:
 def db_upgrade(db_url: str | None) -> None:
     """Create the schema or bring it to the current version."""
     engine = db.make_engine(db.resolve_url(db_url))
-    before = _revision(engine)
-    db.ensure_schema(engine)
-    after = db.current_revision(engine)
-    if before == after:
-        click.echo(f"{db.describe(engine)} is up to date (revision {after})")
+    done = db.ensure_schema(engine)  # None when already current (or another process just did it)
+    if done is None:
+        click.echo(f"{db.describe(engine)} is up to date (revision {db.head_revision()})")
     else:
-        click.echo(f"{db.describe(engine)} upgraded from {before or 'empty'} to {after}")
+        click.echo(f"{db.describe(engine)} upgraded from {done.before or 'empty'} to {done.after}")
 
 
 @db_group.command("current")
@@ -37,7 +35,9 @@ def db_upgrade(db_url: str | None) -> None:
 def db_current(db_url: str | None) -> None:
     """Print the database's URL and schema revision."""
     engine = db.make_engine(db.resolve_url(db_url))
-    click.echo(f"{db.describe(engine)} revision {_revision(engine) or 'none (empty)'} (head {db.head_revision()})")
+    revision = _revision(engine)
+    db.require_known(revision)
+    click.echo(f"{db.describe(engine)} revision {revision or 'none (empty)'} (head {db.head_revision()})")
 
 
 def _revision(engine: Engine) -> str | None:
