@@ -16,20 +16,78 @@ total that counts the missing part as 0) and is listed after the priced offering
 missing components named. Costs in different currencies are never ranked together: offerings
 priced in USD form the main ranking, each other currency its own; an offering whose needed
 prices are in several currencies has no total.
+
+Every cost is exact: all arithmetic runs in exact_arithmetic(), a context of PRECISION digits in
+which a result that would need rounding raises PrecisionExceeded instead. Rounding happens only to show
+a cost to a person (round_for_display, used by the terminal tables), never to a stored, summed,
+compared, piped or JSON value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from typing import Any, Protocol
+
+from catalog.errors import CatalogError
 
 BASE_CURRENCY = "USD"
 MILLION = Decimal(1_000_000)
-#: significant digits for cost arithmetic: counts up to 10^15 times 30-digit prices stay exact
+#: significant digits for cost arithmetic. A count below 10^15 with at most 6 decimals (what
+#: catalog.units accepts) times calls up to 10^15 times a price below 10^18 with at most 12
+#: decimals (what catalog.records accepts) lies between 10^-18 and 10^48: four such parts add up
+#: to at most 67 digits, so every cost is exact
 PRECISION = 80
+#: the context of every cost computation: a result that would lose a digit raises Inexact
+EXACT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN,
+                traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
+#: how a cost is rounded for a person to read (terminal tables only): half up, as money tables
+#: and invoices do (0.012345 to 4 digits is 0.01235; Decimal's default half-even gives 0.01234)
+DISPLAY_ROUNDING = ROUND_HALF_UP
 _ZERO = Decimal(0)
+
+
+class PrecisionExceeded(CatalogError):
+    """A cost would need more than PRECISION significant digits (counts or prices beyond the bounds)."""
+
+
+@contextmanager
+def exact_arithmetic() -> Iterator[None]:
+    """Decimal arithmetic in EXACT for the block: a result that would be rounded raises PrecisionExceeded."""
+    try:
+        with localcontext(EXACT):
+            yield
+    except Inexact:
+        raise PrecisionExceeded(
+            f"a cost of this workload would need more than {PRECISION} significant digits; use counts up to "
+            "10^15 with at most 6 decimals"
+        ) from None
+
+
+def round_for_display(amount: Decimal, places: int) -> Decimal:
+    """AMOUNT rounded (DISPLAY_ROUNDING) to PLACES decimals, for a person to read; never computed on.
+
+    The context holds every digit the result needs, so nothing but the asked rounding happens
+    (the default 28-digit context cannot quantize 3E+27 to cents: InvalidOperation).
+    """
+    context = EXACT.copy()
+    context.rounding = DISPLAY_ROUNDING
+    context.traps[Inexact] = False
+    context.prec = max(PRECISION, amount.adjusted() + places + 2)
+    return amount.quantize(Decimal(1).scaleb(-places), context=context)
+
 
 #: workload quantity -> (price component, how many units the component's amount buys)
 QUANTITIES: dict[str, tuple[str, Decimal]] = {
@@ -70,7 +128,8 @@ class Workload:
         """The total units of COMPONENT's measure over all calls (tokens, images, seconds)."""
         for name, (comp, _) in QUANTITIES.items():
             if comp == component:
-                return getattr(self, name) * self.calls
+                with exact_arithmetic():
+                    return getattr(self, name) * self.calls
         raise KeyError(component)
 
 
@@ -115,17 +174,16 @@ class Cost:
 
 def _factors(workload: Workload) -> list[tuple[str, Decimal]]:
     """(component, units of the workload per unit the price is quoted in), for the needed components."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
+    with exact_arithmetic():
         return [
-            (component, getattr(workload, name) * workload.calls / per)  # exact: per is a power of ten
+            (component, getattr(workload, name) * workload.calls / per)  # per is a power of ten
             for name, (component, per) in QUANTITIES.items()
             if getattr(workload, name)
         ]
 
 
 def _cost(offering: Priced, factors: list[tuple[str, Decimal]]) -> Cost:
-    """The cost for the workload of FACTORS; run inside a context of PRECISION digits."""
+    """The cost for the workload of FACTORS; run inside exact_arithmetic()."""
     parts: dict[str, Decimal | None] = {}
     missing: list[str] = []
     currency: str | None = None
@@ -151,8 +209,7 @@ def _cost(offering: Priced, factors: list[tuple[str, Decimal]]) -> Cost:
 def cost(offering: Priced, workload: Workload) -> Cost:
     """The cost of WORKLOAD on OFFERING, component by component, exact."""
     factors = _factors(workload)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
+    with exact_arithmetic():
         return _cost(offering, factors)
 
 
@@ -188,8 +245,7 @@ def rank(offerings: Iterable[Priced], workload: Workload) -> Ranking:
         raise ValueError("the workload is empty: give at least one count of tokens, images or seconds")
     ranking = Ranking(workload)
     factors = _factors(workload)
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
+    with exact_arithmetic():
         costs = [_cost(offering, factors) for offering in offerings]
     for result in costs:
         if result.total is None:

@@ -1,13 +1,20 @@
-"""Exporting current offerings as CSV or JSON, one row per offering, decimals as plain text."""
+"""Exporting current offerings as CSV or JSON, one row per offering, decimals as plain text;
+and writing an export to a file without ever leaving half a file or replacing a device."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import json
-from collections.abc import Iterable, Iterator
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from catalog.errors import CatalogError
 from catalog.queries import OfferingView
 
 COLUMNS = (
@@ -76,7 +83,7 @@ def neutralise(cell: str) -> str:
 
 def write_csv(views: Iterable[OfferingView], out: IO[str], *, raw: bool = False) -> int:
     """CSV with a header row; text cells neutralised unless RAW. Returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(_LineFeedRows(out), lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
     for view in views:
@@ -97,6 +104,17 @@ def write_csv(views: Iterable[OfferingView], out: IO[str], *, raw: bool = False)
     return count
 
 
+class _LineFeedRows:
+    """Ends each CSV row with \n. The writer is told \r\n so that it quotes a cell holding either
+    character: told \n, it leaves a lone \r unquoted, which a reader takes for the end of a row."""
+
+    def __init__(self, out: IO[str]):
+        self.out = out
+
+    def write(self, row: str) -> int:  # the csv module writes each row in one call
+        return self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
+
+
 def json_rows(views: Iterable[OfferingView]) -> Iterator[dict[str, Any]]:
     for view in views:
         row = export_row(view)
@@ -114,3 +132,86 @@ def write_json(views: Iterable[OfferingView], out: IO[str]) -> int:
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
+
+
+def write_file(path: str | os.PathLike[str], write: Callable[[IO[str]], int]) -> int:
+    """Write PATH through WRITE(text handle) and return what WRITE returns.
+
+    A regular file, or a new one, is replaced atomically: WRITE fills a new temporary file in
+    the same folder, which then takes the file's place with its permission bits, so a reader
+    sees the old file or the whole new one, never half. A symlink is followed to its target (the
+    target is replaced, the link kept). Anything else (a FIFO, /dev/null or another device,
+    /dev/stdout) is written straight: replacing it would swap the pipe or device for a plain
+    file. Raises CatalogError (one line, with the fix) when PATH cannot be written; no
+    temporary file is left behind.
+    """
+    path = os.fspath(path)
+    try:
+        try:
+            info: os.stat_result | None = os.stat(path)  # the target, through any symlink
+        except FileNotFoundError:
+            info = None
+        if info is not None and (not stat.S_ISREG(info.st_mode) or _names_a_descriptor(path)):
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                return write(handle)
+        return _replace(os.path.realpath(path), info, write)
+    except OSError as exc:
+        raise CatalogError(_cannot_write(path, exc)) from None
+
+
+def _names_a_descriptor(path: str) -> bool:
+    """Whether PATH leads through /proc (/dev/stdout, /dev/fd/3): a file this process already has
+    open, which must be written through its descriptor's path, not replaced by a new file."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        folder = os.path.realpath(os.path.dirname(current))
+        if folder == "/proc" or folder.startswith("/proc/"):
+            return True
+        current = os.path.join(folder, os.path.basename(current))
+        if not os.path.islink(current):
+            return False
+        current = os.path.join(folder, os.readlink(current))
+    return False
+
+
+def _replace(target: str, info: os.stat_result | None, write: Callable[[IO[str]], int]) -> int:
+    folder, name = os.path.split(target)
+    # a unique name in the target's folder: os.replace is atomic only within one file system,
+    # and two exports to the same file never share (or delete) each other's temporary file
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            if info is None:
+                os.fchmod(fd, 0o666 & ~_umask())  # what creating the file would give (mkstemp: 0600)
+            else:
+                os.fchmod(fd, stat.S_IMODE(info.st_mode))
+                with contextlib.suppress(OSError):  # root exporting over someone's file keeps it theirs
+                    if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                        os.fchown(fd, info.st_uid, info.st_gid)
+            count = write(handle)
+            handle.flush()
+            os.fsync(fd)  # the data is on disk before the name points at it
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):  # e.g. the file system went read-only: nothing more to do
+            os.unlink(temporary)
+        raise
+    return count
+
+
+def _umask() -> int:
+    """The process's umask (there is no call that only reads it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _cannot_write(path: str, exc: OSError) -> str:
+    folder = os.path.dirname(os.path.abspath(path))
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = f"the disk holding {folder} is full; free space there or"
+    elif exc.errno == errno.EROFS:
+        reason = f"{folder} is on a read-only file system;"
+    else:
+        reason = f"{exc.strerror or type(exc).__name__};"
+    return f"cannot write {path}: {reason} choose another --output"

@@ -1,17 +1,21 @@
 """Reading the counts a user types for a workload: 1000, 1,000, 1_000, 200k, 1.5M, 3e6.
 
 Suffixes (case-insensitive): k = thousand, M = million, B = billion. Token and image counts must
-come out whole (1.5k is 1500; 1.2345k is refused); seconds may be fractional (2.5).
+come out whole (1.5k is 1500; 1.2345k is refused); seconds may be fractional (2.5), with at most
+six decimals. Every count is read exactly, digit for digit.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 SUFFIXES = {"k": 3, "m": 6, "b": 9}
 #: no workload is larger; also keeps a typo such as 1e999999 from costing anything to compute
 MAXIMUM = Decimal(10) ** 15
+#: a fractional count (seconds) has at most this many decimals: with MAXIMUM, what keeps every
+#: cost within catalog.costing.PRECISION digits, exact
+MAX_DECIMALS = 6
 
 _NUMBER = re.compile(
     r"""^(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)?   # 1000, 1,000 or 1_000
@@ -34,17 +38,19 @@ def parse_count(text: str, *, whole: bool = True) -> Decimal:
     literal = (match["digits"] or "0").replace(",", "").replace("_", "")
     if match["fraction"]:
         literal += "." + match["fraction"]
-    try:
-        value = Decimal(literal).scaleb(int(match["exponent"] or 0) + SUFFIXES.get((match["suffix"] or "").lower(), 0))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only finite numbers
-        raise ValueError(f"{text!r} is not a number; use {forms}") from None
+    _, digits, exponent = Decimal(literal).as_tuple()
+    shift = int(match["exponent"] or 0) + SUFFIXES.get((match["suffix"] or "").lower(), 0)
+    value = Decimal((0, digits, int(exponent) + shift))  # exact, where scaleb() would round past 28 digits
     if value > MAXIMUM:
         raise ValueError(f"{text!r} is more than 10^15; use {forms}")
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
+        return value.quantize(Decimal(1))  # at most 16 digits
     if whole:
         raise ValueError(f"{text!r} is not a whole number; use {forms}")
-    return value.normalize()
+    plain = format(value, "f").rstrip("0")
+    if len(plain.partition(".")[2]) > MAX_DECIMALS:
+        raise ValueError(f"{text!r} has more than {MAX_DECIMALS} decimals; use {forms}")
+    return Decimal(plain)  # without insignificant zeros; normalize() would round past 28 digits
 
 
 def group_digits(value: Decimal) -> str:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from catalog import db
 from catalog.cli import cli, render
-from tests.catalog_data import fill
+from tests.catalog_data import LLM, RECORDS, fill, record
 
 ROOT = Path(__file__).resolve().parent.parent
 EMPTY = "Error: the catalog is empty; run `catalog refresh` first\n"
@@ -476,6 +476,87 @@ def test_cheapest_when_nothing_has_the_prices(catalog_db):
     result = run(catalog_db, "cheapest", "--category", "Image Generation", "--seconds", "10")
     assert (result.exit_code, result.output) == (1, "Error: none of the 1 offerings of category 'Image Generation' "
                                                     "has the prices this workload needs (per second)\n")
+
+
+# --- exact costs beyond 28 digits, rounded only on a terminal (issue 9, case 7) -----------------------
+
+#: the widest price a page may give (18 whole digits, 12 decimals), and the smallest
+LONG_PRICE = record("open_router", "long-price", "Long price", input="123456789012345678.123456789012",
+                    output="0.000000000001", **LLM)
+HUGE = ["-i", "123456789012345", "-o", "1", "--calls", "987654321987654"]
+#: 123456789012345 x 987654321987654 x 123456789012345678.123456789012 / 10^6, worked out in integers
+#: by the test below; Python's default 28-digit decimals printed 15053411129551453208541304290000000000000
+INPUT_COST = "15053411129551453208541304291863870062774.21664245203213356"
+OUTPUT_COST = "0.000987654321987654"
+TOTAL_COST = "15053411129551453208541304291863870062774.217630106354121214"
+
+
+@pytest.fixture
+def long_price_db(engine, db_url) -> str:
+    fill(engine, [*RECORDS, LONG_PRICE])
+    return db_url
+
+
+def test_expected_costs_are_the_integer_products():
+    def decimal_text(numerator: int, scale: int) -> str:  # numerator / 10^scale, digit for digit
+        whole, fraction = divmod(numerator, 10**scale)
+        return f"{whole}.{fraction:0{scale}d}".rstrip("0").rstrip(".")
+
+    # prices have 12 decimals, token prices are per 10^6 tokens: every cost is an integer / 10^18
+    input_units = 123456789012345 * 987654321987654 * 123456789012345678123456789012
+    output_units = 1 * 987654321987654 * 1
+    assert INPUT_COST == decimal_text(input_units, 18)
+    assert OUTPUT_COST == decimal_text(output_units, 18)
+    assert TOTAL_COST == decimal_text(input_units + output_units, 18)
+
+
+def test_costs_beyond_28_digits_are_exact_piped_and_in_json(long_price_db):
+    piped = run(long_price_db, "compare", "long-price", *HUGE)
+    assert (piped.exit_code, piped.output) == (0, tsv(
+        COMPARE_HEADER, f"open_router|long-price|Long price|USD|{INPUT_COST}|{OUTPUT_COST}|{TOTAL_COST}|"))
+    as_json = run(long_price_db, "compare", "long-price", *HUGE, "--json")
+    assert (as_json.exit_code, json.loads(as_json.output)) == (0, [{
+        "provider": "open_router", "model_id": "long-price", "name": "Long price", "currency": "USD",
+        "cost": TOTAL_COST, "missing": [], "costs": {"input_tokens": INPUT_COST, "output_tokens": OUTPUT_COST},
+    }])
+
+
+def test_huge_costs_on_a_terminal_are_rounded_to_cents_not_an_error(long_price_db, terminal):
+    terminal(140)
+    result = run(long_price_db, "cheapest", "--images", "1e15", "--calls", "1e15")
+    assert (result.exit_code, result.output) == (0, """\
+Cost of 1,000,000,000,000,000 calls of 1,000,000,000,000,000 images each
+#   Offering                                                                         Images                                  Total USD
+──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+1   together_ai/black-forest-labs-flux-1-schnell   3,000,000,000,000,000,000,000,000,000.00   3,000,000,000,000,000,000,000,000,000.00
+12 offerings lack a price this workload needs and are not listed
+""")
+    terminal(80)  # too narrow: the digits fold onto a second line, none is cut off
+    result = run(long_price_db, "compare", "long-price", *HUGE)
+    assert (result.exit_code, result.output) == (0, """\
+Cost of 987,654,321,987,654 calls of 123,456,789,012,345 input tokens + 1 output tokens each
+#   Offering                            Input      Output              Total USD
+────────────────────────────────────────────────────────────────────────────────
+1   open_router/long-pr   15,053,411,129,551,   0.0009877   15,053,411,129,551,4
+    ice                   453,208,541,304,291               53,208,541,304,291,8
+                          ,863,870,062,774.22                  63,870,062,774.22
+""")
+
+
+def test_displayed_costs_round_half_up(catalog_db, terminal):
+    """0.012345 to four significant digits: 0.01235 half up (money tables), 0.01234 half even."""
+    piped = run(catalog_db, "compare", "llama 3.2 1b", "-p", "deepinfra", "-i", "1,234,500")
+    assert piped.output == tsv("provider|model_id|name|currency|input_tokens_cost|cost|missing",
+                               "deepinfra|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|USD"
+                               "|0.012345|0.012345|")  # piped: never rounded
+    terminal(100)
+    result = run(catalog_db, "compare", "llama 3.2 1b", "-p", "deepinfra", "-i", "1,234,500")
+    assert (result.exit_code, result.output) == (0, """\
+Cost of 1,234,500 input tokens
+#   Offering                                       Input   Total USD
+────────────────────────────────────────────────────────────────────
+1   deepinfra/meta-llama-llama-3.2-1b-instruct   0.01235     0.01235
+""")
 
 
 # --- errors common to every query command ----------------------------------------------------------

@@ -97,3 +97,70 @@ def test_empty_or_negative_workload_is_refused():
     with pytest.raises(ValueError, match="input_tokens must be a finite number >= 0"):
         Workload(input_tokens=Decimal(-1))
     assert Workload(images=Decimal(2)).components == ("per_image",)
+
+
+# --- exact beyond 28 digits; rounding only for display (issue 9, case 7) -------------------------------
+
+
+def test_every_cost_within_the_bounds_is_exact():
+    """The largest counts the CLI accepts times the widest prices a page may give: 67 digits, none lost."""
+    big, small = "999999999999999999.999999999999", "0.000000000001"
+    offering = offer("p/a", input_per_mtok=big, output_per_mtok=small, per_image=small, per_second=big)
+    workload = Workload(Decimal("999999999999999"), Decimal(1), Decimal(1), Decimal("999999999999999.999999"),
+                        calls=Decimal(10) ** 15)
+    result = cost(offering, workload)
+    assert str(result.total) == "1000000999999999999997999999998999999000000001000.003000000000000000"
+    assert str(workload.quantity("per_second")) == "999999999999999999999000000000.000000"
+
+
+def test_a_cost_that_would_need_rounding_is_refused_not_rounded():
+    from catalog.costing import PrecisionExceeded
+
+    too_long = offer("p/a", per_second="1." + "1" * 80)  # beyond any price a page may give
+    message = ("a cost of this workload would need more than 80 significant digits; use counts up to 10^15 "
+               "with at most 6 decimals")
+    with pytest.raises(PrecisionExceeded) as info:
+        cost(too_long, Workload(seconds=Decimal(3)))
+    assert str(info.value) == message
+    with pytest.raises(PrecisionExceeded):
+        rank([too_long], Workload(seconds=Decimal(3)))
+
+
+def test_display_rounding_is_half_up_and_never_fails():
+    from catalog.cli.render import plain_cost, rounded
+    from catalog.costing import round_for_display
+
+    # half up, as money tables do (Decimal's default half-even would give 0.01234, 12.34, 2)
+    assert str(round_for_display(Decimal("0.012345"), 5)) == "0.01235"
+    assert [rounded(Decimal(x)) for x in ("0.012345", "12.345", "2.5", "1234.565")] == [
+        "0.01235", "12.35", "2.50", "1,234.57"]
+    # a cost of 3 * 10^27 has 30 digits in cents: the default 28-digit context raised InvalidOperation
+    assert rounded(Decimal("3E+27")) == "3,000,000,000,000,000,000,000,000,000.00"
+    assert rounded(Decimal("15053411129551453208541304291863870062774.21664245203213356")) == (
+        "15,053,411,129,551,453,208,541,304,291,863,870,062,774.22")
+    # full precision elsewhere: only insignificant zeros go (normalize() rounded to 28 digits)
+    assert plain_cost(Decimal("15053411129551453208541304291863870062774.2166424520321335600")) == (
+        "15053411129551453208541304291863870062774.21664245203213356")
+    assert [plain_cost(Decimal(x)) for x in ("0.040", "1E+2", "0E-18", "7")] == ["0.04", "100", "0", "7"]
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "outcome"),
+    [
+        # 32 digits: read whole, not rounded to 28 (which made this 1000 and accepted it)
+        ("1000.0000000000000000000000000001", True, "'1000.0000000000000000000000000001' is not a whole number; "
+                                                    "use a whole number such as 1000, 1,000, 200k, 1.5M or 3e6"),
+        ("123456789012345.123456", False, "123456789012345.123456"),
+        ("1.0000001", False, "'1.0000001' has more than 6 decimals; use a number such as 90, 2.5, 1,200, 1.5k or 3e3"),
+        ("1234567890123456789012345678901e-20", False, "'1234567890123456789012345678901e-20' has more than 6 "
+                                                       "decimals; use a number such as 90, 2.5, 1,200, 1.5k or 3e3"),
+        ("0.0000005k", False, "0.0005"),
+    ],
+)
+def test_counts_are_read_exactly(text, whole, outcome):
+    from catalog.units import parse_count
+
+    try:
+        assert str(parse_count(text, whole=whole)) == outcome
+    except ValueError as exc:
+        assert str(exc) == outcome

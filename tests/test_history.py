@@ -358,7 +358,7 @@ def test_runs_on_a_new_database(engine):
 def test_runs_limit_must_be_positive(engine):
     result = invoke("runs", "--limit", "0", "--db", engine.url.render_as_string(hide_password=False))
     assert result.exit_code == 2
-    assert "Invalid value for '--limit': 0 is not in the range x>=1." in result.output
+    assert "Invalid value for '--limit': 0 is not in the range 1<=x<=1000000." in result.output
 
 
 # --- schedule ------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import click
 
 from catalog.cli.common import db_option, reading
 from catalog.cli.params import filter_options, query_argument
-from catalog.errors import CatalogError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -23,7 +22,8 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="CSV (one header row) or JSON (an array of objects, with related offerings).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write to FILE instead of standard output.")
+              help="Write to FILE instead of standard output (a file is replaced whole, at once; "
+                   "a pipe or device is written to).")
 @click.option("--raw", is_flag=True, help="CSV: do not neutralise cells a spreadsheet would run as formulas.")
 def export(
     engine: Engine,
@@ -54,14 +54,7 @@ def export(
     if output is None:
         _write(exporter, fmt, views, sys.stdout, raw)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            count = _write(exporter, fmt, views, fh, raw)
-        tmp.replace(output)  # a reader never sees half a file
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CatalogError(f"cannot write {output}: {exc.strerror}; choose another --output") from None
+    count = exporter.write_file(output, lambda fh: _write(exporter, fmt, views, fh, raw))
     click.echo(f"{count} offerings written to {output}", err=True)
 
 

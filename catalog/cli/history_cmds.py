@@ -247,8 +247,14 @@ RUN_COLUMNS = (
 )
 
 
+#: the most refreshes `runs` lists: a refresh an hour for a century is fewer; a bound that keeps
+#: the number within what the databases take as a LIMIT (SQLite: 64-bit)
+RUNS_LIMIT = 1_000_000
+
+
 @click.command()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show the N latest refreshes.")
+@click.option("--limit", type=click.IntRange(min=1, max=RUNS_LIMIT), default=20, show_default=True, metavar="N",
+              help=f"Show the N latest refreshes (at most {RUNS_LIMIT:,}).")
 @click.option("--problems", "problems_of", type=int, metavar="RUN_ID", help="List the pages refresh RUN_ID could not use.")
 @json_option
 @db_option

@@ -1,9 +1,11 @@
 """Printing query results: rich tables on a terminal, tab-separated text when piped, or JSON.
 
 On a terminal, tables are aligned (rich, imported only then), units are in the headers and costs
-are rounded for reading. Piped, the same table is tab-separated values with a header row of
-column keys, every number at full precision, no colour and no notes: ready for cut, sort or a
-spreadsheet. --json prints full-precision decimal strings.
+(columns of kind "cost", nothing else) are rounded for reading: four significant digits, at least
+two decimals, half up (catalog.costing.round_for_display); a column too narrow folds digits onto
+the next line, never cuts them. Prices are never rounded. Piped, the same table is tab-separated
+values with a header row of column keys, every number at full precision, no colour and no notes:
+ready for cut, sort or a spreadsheet. --json prints full-precision decimal strings.
 
 Text that came from pages (names, IDs, descriptions) may hold control or escape characters; they
 are removed before printing, so a page cannot move the cursor or recolour the terminal.
@@ -15,11 +17,12 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import click
 
+from catalog.costing import round_for_display
 from catalog.text import printable
 
 _SPACING = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
@@ -44,14 +47,15 @@ def exact(amount: Decimal) -> str:
 
 
 def rounded(amount: Decimal, significant: int = 4) -> str:
-    """A cost for reading: four significant digits, at least two decimals, thousands grouped.
+    """A cost for reading: four significant digits (all whole digits of a larger amount), at least
+    two decimals, at most twelve, rounded half up, thousands grouped.
 
-    0.027 -> 0.027, 0.04 -> 0.04, 12.3456 -> 12.35, 1234.5 -> 1,234.50, 0.000123456 -> 0.0001235
+    0.027 -> 0.027, 0.04 -> 0.04, 12.345 -> 12.35, 1234.5 -> 1,234.50, 0.000123456 -> 0.0001235
     """
     if amount == 0:
         return "0.00"
     places = min(12, max(2, significant - amount.adjusted() - 1))
-    text = exact(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    text = exact(round_for_display(amount, places))
     whole, _, fraction = text.partition(".")
     fraction = fraction.rstrip("0").ljust(2, "0")
     sign = "-" if whole.startswith("-") else ""
@@ -84,10 +88,14 @@ def terminal_width() -> int | None:
 
 
 def plain_cost(amount: Decimal) -> str:
-    """A computed cost at full precision, without insignificant zeros (0.040 -> 0.04)."""
-    normal = amount.normalize()
-    text = str(normal)
-    return format(normal, "f") if "E" in text else text
+    """A computed cost at full precision, without insignificant zeros (0.040 -> 0.04, 1E+2 -> 100).
+
+    The zeros are cut from the text: Decimal.normalize() would round to its context's precision.
+    """
+    text = exact(amount)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _text(value: Any) -> str:
@@ -163,7 +171,7 @@ class Output:
                       show_edge=False, pad_edge=False)
         for column in columns:
             table.add_column(column.title, justify="right" if column.numeric else "left", overflow="fold",
-                             no_wrap=not column.wrap or column.numeric, min_width=len(column.title))
+                             no_wrap=not column.wrap, min_width=len(column.title))
         formats = [_formatter(c, True) for c in columns]
         for row in rows:
             # Text cells: a name such as "[bold]x" is printed as written, never read as markup
