@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from catalog.costing import PRECISION
 from catalog.errors import CatalogError, EmptyCatalog, NotFound
 from catalog.queries import OfferingView, get_offering, load_views, offering_select, split_key
 from catalog.records import Component
@@ -217,7 +218,9 @@ class PriceChange:
         """(new - old) / old in percent, two decimals; None when there is no ratio."""
         if self.old is None or self.new is None or self.old == 0:
             return None
-        return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.01"))
+        with localcontext() as ctx:  # 1e-12 -> 1e18 is a 33-digit percentage: beyond the default 28
+            ctx.prec = PRECISION
+            return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from catalog import store
 from catalog.db import ensure_schema, make_engine
+from catalog.errors import CatalogError
 from catalog.lock import refresh_lock
 from catalog.schema import CrawlRun, PageProblem
+from catalog.siteurl import site_root
 
 #: the page budget when none is given: at least this many model pages...
 MIN_PAGE_BUDGET = 10_000
@@ -70,6 +72,10 @@ def refresh(
     $CATALOG_BATCH_SIZE sets the items written per transaction (default 500; tests set it low
     to have several batches committed before they interrupt a crawl).
     """
+    try:  # what the CLI's --site checks, for library callers too: never a password in crawl_runs.site
+        site = site_root(site)
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
     if os.environ.get("CATALOG_BATCH_SIZE"):
         settings = {**(settings or {}), "CATALOG_BATCH_SIZE": int(os.environ["CATALOG_BATCH_SIZE"])}
     engine = make_engine(db_url)

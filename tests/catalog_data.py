@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from catalog import store
 from catalog.records import Fetch, Observation, PageRecord, RelatedOffering
+from catalog.schema import Model, Offering
 
 SITE = "https://catalog.test"
 T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
@@ -94,10 +96,23 @@ def observation(rec: PageRecord, at: dt.datetime) -> Observation:
     )
 
 
+#: page text with terminal escapes, as a catalog that did not yet clean text at parse time stored
+#: it (records clean it now): what every renderer must still make harmless
+RAW_TEXT = {
+    "google-veo-3": {"name": "Google: Veo 3\x1b[31m", "warnings": "price line \x1b[2Jread twice"},
+    "formula-at": {"description": "Ignore \x1b]0;owned\x07 this \u202etxt.exe"},
+}
+
+
 def fill(engine, records=RECORDS) -> None:
-    """Two complete refreshes: the first sees RECORDS and GONE, the second only RECORDS."""
+    """Two complete refreshes: the first sees RECORDS and GONE, the second only RECORDS; then
+    the RAW_TEXT written over the cleaned text, as an older catalog stored it."""
     for at, batch in ((T0, [*records, GONE]), (T1, list(records))):
         with Session(engine) as session, session.begin():
             run = store.start_run(session, SITE, now=at)
             store.observe(session, run, [observation(r, at) for r in batch])
             store.finish_run(session, run, "complete", now=at)
+    with Session(engine) as session, session.begin():
+        for model_id, values in RAW_TEXT.items():
+            ref = select(Model.id).where(Model.model_id == model_id).scalar_subquery()
+            session.execute(update(Offering).where(Offering.model_ref_id == ref).values(**values))

@@ -485,3 +485,19 @@ def test_a_run_that_ends_another_day_shows_its_end_in_full():
     )
     assert run_row(run)[1:3] == ("2026-11-01 23:50:00", "2026-11-02 00:05:00")
     assert run_row(dataclasses.replace(run, finished_at=None))[2] == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "percent"),
+    [
+        ("0.20", "0.25", "25.00"),
+        ("0.000000000001", "999999999999999999", "99999999999999999899999999999900.00"),
+        ("999999999999999999", "0.000000000001", "-100.00"),
+        ("3", "1", "-66.67"),
+    ],
+)
+def test_percent_of_a_price_change_is_exact_at_any_size(old, new, percent):
+    from catalog.history import PriceChange
+
+    change = PriceChange("p", "m", "input_per_mtok", Decimal(old), Decimal(new), "USD", "1M tokens", True)
+    assert str(change.percent) == percent
