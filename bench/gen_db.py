@@ -151,7 +151,7 @@ def write_bulk(engine, offerings: list[dict]) -> None:
     from sqlalchemy import insert, text
     from sqlalchemy.orm import Session
 
-    from catalog.records import COMPONENT_UNITS, Component
+    from catalog.components import by_name
     from catalog.schema import CrawlRun, Model, Offering, Presence, Price, Provider
 
     at = FETCHED_AT
@@ -177,7 +177,7 @@ def write_bulk(engine, offerings: list[dict]) -> None:
         )
         presence_rows.append({"id": i, "offering_id": i, "opened_run_id": 1, "opened_at": at})
         for component, amount in o["prices"].items():
-            unit = o["headline_unit"] if component == "headline" else COMPONENT_UNITS[Component(component)]
+            unit = o["headline_unit"] if component == "headline" else by_name(component).unit
             price_rows.append(
                 {
                     "id": len(price_rows) + 1, "offering_id": i, "component": component, "amount": amount,
@@ -226,9 +226,7 @@ def write_store(engine, offerings: list[dict], batch: int = 1000) -> None:
                     provider_name=o["provider_name"], name=o["name"], creator=o["creator"],
                     open_source=o["open_source"], category=o["category"], task=o["task"],
                     description=o["description"],
-                    currency=o["currency"], input_per_mtok=p.get("input_per_mtok"),
-                    output_per_mtok=p.get("output_per_mtok"), per_image=p.get("per_image"),
-                    per_second=p.get("per_second"), headline_price=p.get("headline"),
+                    currency=o["currency"], prices={k: v for k, v in p.items() if v is not None},
                     headline_unit=o["headline_unit"], headline_spec_unit=o["spec_unit"],
                     headline_unit_conflict=o["headline_unit"] == "call", date_added=o["date_added"],
                 )

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session, aliased
 from catalog.costing import PRECISION
 from catalog.errors import CatalogError, EmptyCatalog, NotFound
 from catalog.queries import OfferingView, get_offering, load_views, offering_select, split_key
-from catalog.records import Component
+from catalog.components import COMPONENTS as _REGISTRY
 from catalog.schema import CrawlRun, Model, Offering, PageProblem, Presence, Price, Provider
 from catalog.store import is_suspect
 
 #: the order components are listed in everywhere
-COMPONENTS = tuple(c.value for c in Component)
+COMPONENTS = tuple(c.name for c in _REGISTRY)
 
 
 def component_order(component: str) -> int:

@@ -1,19 +1,20 @@
 """What one observation of a model page says: the typed record the spiders hand to the catalog.
 
-Units live in field names (``input_per_mtok`` is money per one million tokens); money is
-``Decimal`` as printed on the page (``0.20`` stays ``0.20``); a value the page does not show
-is ``None``, never zero.
+Prices are ``prices: {component: amount}``, keyed by the names of catalog.components (whose
+names carry their units: ``input_per_mtok`` is money per one million tokens); money is
+``Decimal`` as printed on the page (``0.20`` stays ``0.20``); a price the page does not show
+is absent, never zero.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from catalog.components import HEADLINE, by_name
 from catalog.limits import (
     ETAG_CHARS,
     HTTP_DATE_CHARS,
@@ -25,24 +26,6 @@ from catalog.limits import (
 )
 from catalog.text import stored
 
-
-class Component(StrEnum):
-    """A priced component of an offering; its value is the field of the same name."""
-
-    INPUT_PER_MTOK = "input_per_mtok"
-    OUTPUT_PER_MTOK = "output_per_mtok"
-    PER_IMAGE = "per_image"
-    PER_SECOND = "per_second"
-    HEADLINE = "headline"
-
-
-#: The unit each component is priced in, as stored beside the amount.
-COMPONENT_UNITS: dict[Component, str] = {
-    Component.INPUT_PER_MTOK: "1M tokens",
-    Component.OUTPUT_PER_MTOK: "1M tokens",
-    Component.PER_IMAGE: "image",
-    Component.PER_SECOND: "second",
-}
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=30, decimal_places=12)]
 
@@ -91,11 +74,8 @@ class PageRecord(BaseModel):
     category: str | None = None
     task: str | None = None
     currency: str = Field(default="USD", min_length=3, max_length=3)
-    input_per_mtok: Money | None = None
-    output_per_mtok: Money | None = None
-    per_image: Money | None = None
-    per_second: Money | None = None
-    headline_price: Money | None = None
+    #: component name (catalog.components) -> amount in ``currency``; only what the page prices
+    prices: dict[str, Money] = Field(default_factory=dict)
     #: unit printed after the header price: "call", "image", "second"
     headline_unit: str | None = None
     #: unit printed after the price in the specifications, e.g. "per million tokens"
@@ -140,6 +120,16 @@ class PageRecord(BaseModel):
             data["warnings"] = [_reason(w) if isinstance(w, str) else w for w in warnings] + notes
         return data
 
+    @field_validator("prices")
+    @classmethod
+    def _known_components(cls, prices: dict[str, Decimal]) -> dict[str, Decimal]:
+        for name in prices:
+            try:
+                by_name(name)
+            except KeyError as exc:
+                raise ValueError(exc.args[0]) from None
+        return prices
+
     @field_validator("currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:
@@ -151,21 +141,11 @@ class PageRecord(BaseModel):
     def key(self) -> str:
         return f"{self.provider}/{self.model_id}"
 
-    def prices(self) -> dict[Component, Decimal]:
-        """The components this page prices, with their amounts (unknown ones left out)."""
-        values = {
-            Component.INPUT_PER_MTOK: self.input_per_mtok,
-            Component.OUTPUT_PER_MTOK: self.output_per_mtok,
-            Component.PER_IMAGE: self.per_image,
-            Component.PER_SECOND: self.per_second,
-            Component.HEADLINE: self.headline_price,
-        }
-        return {c: v for c, v in values.items() if v is not None}
-
-    def unit_of(self, component: Component) -> str:
-        if component is Component.HEADLINE:
+    def unit_of(self, component: str) -> str:
+        """What one amount of COMPONENT buys: the registry's unit, or the headline's printed one."""
+        if component == HEADLINE.name:
             return self.headline_unit or "unknown"
-        return COMPONENT_UNITS[component]
+        return by_name(component).unit or "unknown"
 
 
 def _reason(text: str) -> str:
@@ -274,3 +254,22 @@ class Observation(BaseModel):
 
     record: PageRecord
     fetch: Fetch
+
+
+class NotModified(BaseModel):
+    """A model page that answered 304: its offering was observed unchanged."""
+
+    canonical_url: str
+    fetch: Fetch
+
+
+class ProviderName(BaseModel):
+    """A provider's display name read from a model's own llms.txt (clean, cut to LABEL_CHARS)."""
+
+    provider: Identifier
+    name: str = Field(min_length=1)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _bounded(cls, value):
+        return stored(value)[:LABEL_CHARS].rstrip() if isinstance(value, str) else value

@@ -24,12 +24,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from catalog.components import COMPONENTS
 from catalog.errors import CatalogError
 from catalog.queries import OfferingView, PriceView
 
 ESCAPE = "\\"
-#: every price component a page can show (catalog.records.Component, without importing pydantic)
-ALL_COMPONENTS = ("input_per_mtok", "output_per_mtok", "per_image", "per_second", "headline")
+#: every price component a page can show
+ALL_COMPONENTS = tuple(c.name for c in COMPONENTS)
 #: the Alembic versions folder (the same place catalog.db.MIGRATIONS names; not imported from
 #: there because catalog.db imports SQLAlchemy)
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"

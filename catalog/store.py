@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from catalog.records import Component, Fetch, Observation, PageFailure
+from catalog.records import Fetch, Observation, PageFailure
 from catalog.schema import (
     CrawlRun,
     FetchedPage,
@@ -374,14 +374,14 @@ def _apply_prices(
     """Close intervals whose value changed (or vanished), open new ones. Returns the changes."""
     rec, fetch = obs.record, obs.fetch
     now = fetch.fetched_at
-    observed = {c.value: v for c, v in rec.prices().items()}
+    observed = rec.prices
     changes = 0
     for component, price in current.items():
         if component not in observed:
             price.closed_run_id, price.valid_to = run.id, now
             changes += 1
     for component, amount in observed.items():
-        unit = rec.unit_of(Component(component))
+        unit = rec.unit_of(component)
         price = current.get(component)
         if price is not None and price.amount == amount and price.currency == rec.currency and price.unit == unit:
             seen_price_ids.append(price.id)

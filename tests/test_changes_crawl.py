@@ -196,7 +196,7 @@ def test_store_writes_nothing_but_seen_marks_for_an_unchanged_page(engine):
     from catalog.records import Fetch, Observation, PageRecord, RelatedOffering
 
     url = "http://catalog.test/models/p/m.md"
-    record = PageRecord(canonical_url=url, provider="p", model_id="m", name="M", input_per_mtok=Decimal("0.1"),
+    record = PageRecord(canonical_url=url, provider="p", model_id="m", name="M", prices={"input_per_mtok": Decimal("0.1")},
                         related=[RelatedOffering(provider="p", model_id="n")])
     at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     observation = Observation(record=record, fetch=Fetch(url=url, http_status=200, fetched_at=at, content_hash="h"))
@@ -241,7 +241,7 @@ def test_known_pages_leave_out_removed_offerings(engine):
         out = []
         for name in names:
             url = f"http://catalog.test/models/p/{name}.md"
-            record = PageRecord(canonical_url=url, provider="p", model_id=name, input_per_mtok=Decimal("1"))
+            record = PageRecord(canonical_url=url, provider="p", model_id=name, prices={"input_per_mtok": Decimal("1")})
             out.append(Observation(record=record, fetch=Fetch(url=url, http_status=200, fetched_at=at,
                                                               content_hash=name, etag=f'"{name}"', canonical_url=url)))
         return out

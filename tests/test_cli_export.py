@@ -56,7 +56,7 @@ def test_formula_cells_are_neutralised_and_prices_stay_numbers(catalog_db):
     for row in rows:
         rec = stored[row["model_id"]]
         assert (row["input_per_mtok"], row["output_per_mtok"], row["headline_price"]) == (
-            str(rec.input_per_mtok), str(rec.output_per_mtok), str(rec.headline_price))
+            str(rec.prices.get("input_per_mtok")), str(rec.prices.get("output_per_mtok")), str(rec.prices.get("headline")))
     assert [r["input_per_mtok"] for r in rows] == ["3", "0.5", "2", "1"]
 
 

@@ -41,7 +41,7 @@ def obs(key: str, at: dt.datetime, **prices: str) -> Observation:
     url = f"{SITE}/models/{provider}/{model_id}.md"
     record = PageRecord(
         canonical_url=url, provider=provider, model_id=model_id, name=model_id.upper(), creator="c",
-        headline_unit="call", **{k: Decimal(v) for k, v in prices.items()},
+        headline_unit="call", prices={k.removesuffix("_price"): Decimal(v) for k, v in prices.items()},
     )
     digest = "sha" + "".join(f"{k}{v}" for k, v in sorted(prices.items())).replace(".", "")
     return Observation(record=record, fetch=Fetch(url=url, http_status=200, fetched_at=at, content_hash=digest))

@@ -46,8 +46,8 @@ def test_model_llms_of_every_category(row):
     assert llms.date_added == dt.date.fromisoformat(row["date_added"])
     prices = row["prices"]
     for field in ("input_per_mtok", "output_per_mtok", "per_image", "per_second"):
-        assert getattr(llms, field) == (Decimal(prices[field]) if field in prices else None), field
-    assert llms.headline_price == Decimal(prices["headline"])
+        assert llms.prices.get(field) == (Decimal(prices[field]) if field in prices else None), field
+    assert llms.prices.get("headline") == Decimal(prices["headline"])
     assert llms.headline_unit == prices["headline_unit"]
     assert llms.currency == "USD"
     assert llms.warnings == ()
@@ -63,7 +63,7 @@ def test_page_merged_with_its_llms_matches_the_truth(row):
         assert getattr(record, field) == row[field], field
     assert record.date_added == dt.date.fromisoformat(row["date_added"])
     prices = {k: Decimal(v) for k, v in row["prices"].items() if k != "headline_unit"}
-    assert {str(k): v for k, v in record.prices().items()} == prices
+    assert {str(k): v for k, v in record.prices.items()} == prices
     assert record.headline_unit == row["prices"]["headline_unit"]
     assert [[r.provider, r.model_id] for r in record.related] == row["related"]
     assert record.warnings == []
@@ -91,7 +91,7 @@ LLMS_URL = "https://modelslab.com/models/modelslab/black-forest-labs-flux-1.1-pr
 
 
 def test_rows_after_the_link_sections_are_not_read():
-    assert parse_model_llms(LLMS, LLMS_URL).per_image == Decimal("0.04")
+    assert parse_model_llms(LLMS, LLMS_URL).prices.get("per_image") == Decimal("0.04")
 
 
 def test_llms_without_rows_is_an_error():
@@ -116,7 +116,7 @@ def test_llms_per_1k_prices_are_converted():
     with pytest.raises(ParseError, match="more than one currency"):
         parse_model_llms(text, "https://modelslab.com/models/p/m/llms.txt")
     llms = parse_model_llms(text.replace("0.0006 EUR", "$0.0006"), "https://modelslab.com/models/p/m/llms.txt")
-    assert (llms.input_per_mtok, llms.output_per_mtok) == (Decimal("0.15"), Decimal("0.6"))
+    assert (llms.prices.get("input_per_mtok"), llms.prices.get("output_per_mtok")) == (Decimal("0.15"), Decimal("0.6"))
     assert len(llms.warnings) == 2
 
 
@@ -131,15 +131,15 @@ def test_llms_crlf_bytes_and_odd_spaces():
 def test_merge_fills_what_the_page_left_empty():
     page = image(pricing=False, headline=None, spec=False, noise=False)  # a header line without a price
     record = parse_model_page(render(page), page.url)
-    assert record.per_image is None and record.headline_price is None and record.category is None
+    assert record.prices.get("per_image") is None and record.prices.get("headline") is None and record.category is None
     merged = merge_llms(record, parse_model_llms(LLMS, LLMS_URL))
-    assert merged.per_image == Decimal("0.04") and str(merged.per_image) == "0.04"
-    assert (merged.headline_price, merged.headline_unit) == (Decimal("0.040000"), "image")
+    assert merged.prices.get("per_image") == Decimal("0.04") and str(merged.prices.get("per_image")) == "0.04"
+    assert (merged.prices.get("headline"), merged.headline_unit) == (Decimal("0.040000"), "image")
     assert (merged.category, merged.task, merged.date_added) == ("Image Generation", "Text to Image", dt.date(2026, 2, 20))
     assert merged.provider_name == "ModelsLab"
     assert merged.currency == "USD"
     assert merged.warnings == []
-    assert record.per_image is None  # not changed in place
+    assert record.prices.get("per_image") is None  # not changed in place
 
 
 def test_merge_keeps_the_page_where_they_disagree():
@@ -147,7 +147,7 @@ def test_merge_keeps_the_page_where_they_disagree():
     record = parse_model_page(render(page), page.url)
     llms = parse_model_llms(LLMS.replace("$0.04\n", "$0.05\n").replace("Task: Text to Image", "Task: Image Edit"), LLMS_URL)
     merged = merge_llms(record, llms)
-    assert merged.per_image == Decimal("0.04") and merged.task == "Text to Image"
+    assert merged.prices.get("per_image") == Decimal("0.04") and merged.task == "Text to Image"
     assert merged.warnings == [
         "llms.txt task Image Edit differs from the page's Text to Image; kept the page's",
         "llms.txt per_image 0.05 differs from the page's 0.04; kept the page's",
@@ -157,7 +157,7 @@ def test_merge_keeps_the_page_where_they_disagree():
 def test_merge_compares_prices_as_decimals():
     page = image(per_image="0.040")
     merged = merge_llms(parse_model_page(render(page), page.url), parse_model_llms(LLMS, LLMS_URL))
-    assert merged.warnings == [] and str(merged.per_image) == "0.040"
+    assert merged.warnings == [] and str(merged.prices.get("per_image")) == "0.040"
 
 
 def test_merge_needs_the_same_offering_case_sensitively():
@@ -174,7 +174,7 @@ def test_merge_does_not_mix_currencies():
     page = image(money="€{}", pricing=False)
     record = parse_model_page(render(page), page.url)
     merged = merge_llms(record, parse_model_llms(LLMS, LLMS_URL))
-    assert merged.per_image is None and merged.currency == "EUR"
+    assert merged.prices.get("per_image") is None and merged.currency == "EUR"
     assert merged.warnings == ["llms.txt prices are in USD, the page's in EUR; its prices not used"]
     assert merged.provider_name == "ModelsLab" and merged.category == "Image Generation"
 
@@ -184,7 +184,7 @@ def test_merge_recomputes_the_unit_conflict():
     record = parse_model_page(render(page), page.url)
     assert record.headline_unit_conflict is False
     llms = ModelLlms(provider="together_ai", model_id="meta-llama-llama-3.2-1b-instruct",
-                     headline_price=Decimal("0.113500"), headline_unit="call")
+                     prices={"headline": Decimal("0.113500")}, headline_unit="call")
     merged = merge_llms(record, llms)
     assert merged.headline_unit == "call" and merged.headline_unit_conflict is True
 

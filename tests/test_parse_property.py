@@ -140,7 +140,7 @@ def test_damaged_page_never_gives_a_wrong_price_silently(data):
     assert record.key == original.key
     if record.warnings:
         return  # the record says it is unsure; a reader can see it
-    for name, value in record.prices().items():
-        assert value == original.prices().get(name), (name, value, original.prices().get(name))
-    if record.prices():
+    for name, value in record.prices.items():
+        assert value == original.prices.get(name), (name, value, original.prices.get(name))
+    if record.prices:
         assert record.currency == original.currency

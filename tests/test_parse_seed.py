@@ -73,14 +73,14 @@ def test_specifications(record):
 
 def test_prices_exact_to_the_printed_digit(record):
     assert record.currency == "USD"
-    assert record.input_per_mtok == Decimal("0.027")
-    assert str(record.input_per_mtok) == "0.027"
-    assert record.output_per_mtok == Decimal("0.20")
-    assert str(record.output_per_mtok) == "0.20"
-    assert record.per_image is None
-    assert record.per_second is None
-    assert record.headline_price == Decimal("0.113500")
-    assert str(record.headline_price) == "0.113500"
+    assert record.prices.get("input_per_mtok") == Decimal("0.027")
+    assert str(record.prices.get("input_per_mtok")) == "0.027"
+    assert record.prices.get("output_per_mtok") == Decimal("0.20")
+    assert str(record.prices.get("output_per_mtok")) == "0.20"
+    assert record.prices.get("per_image") is None
+    assert record.prices.get("per_second") is None
+    assert record.prices.get("headline") == Decimal("0.113500")
+    assert str(record.prices.get("headline")) == "0.113500"
 
 
 def test_headline_units_conflict(record):
@@ -114,7 +114,7 @@ def test_related_cards_in_page_order(record):
 def test_no_other_dollar_figure_is_read(record):
     # The page prints $0.113500 in the FAQ and pricing prose and "free API credits" text;
     # only the structured figures may appear in the record.
-    figures = {str(v) for v in record.prices().values()}
+    figures = {str(v) for v in record.prices.values()}
     assert figures == {"0.027", "0.20", "0.113500"}
 
 
@@ -140,7 +140,7 @@ def test_merge_with_another_offerings_llms_changes_nothing(record):
     assert (other.provider, other.provider_name) == ("open_router", "Open Router")
     merged = merge_llms(record, other)
     assert merged.provider_name is None
-    assert merged.input_per_mtok == Decimal("0.027")
+    assert merged.prices.get("input_per_mtok") == Decimal("0.027")
     assert merged.model_dump(exclude={"warnings"}) == record.model_dump(exclude={"warnings"})
     assert merged.warnings == [
         "llms.txt describes another offering (open_router/meta-llama-llama-3.2-1b-instruct); not merged"
@@ -153,8 +153,8 @@ def test_merge_with_its_own_llms_names_the_provider(record):
     assert own == ModelLlms(
         provider="together_ai", provider_name="Together AI", model_id="meta-llama-llama-3.2-1b-instruct",
         name="Meta: Llama 3.2 1B Instruct", creator="meta-llama", category="LLM Models", task="Text Generation",
-        currency="USD", input_per_mtok=Decimal("0.027"), output_per_mtok=Decimal("0.20"),
-        headline_price=Decimal("0.113500"), headline_unit="call", date_added=dt.date(2026, 2, 20),
+        currency="USD", headline_unit="call", date_added=dt.date(2026, 2, 20),
+        prices={"input_per_mtok": Decimal("0.027"), "output_per_mtok": Decimal("0.20"), "headline": Decimal("0.113500")},
     )
     merged = merge_llms(record, own)
     assert merged.provider_name == "Together AI"

@@ -46,7 +46,10 @@ def llms(input: str = "$0.027 / 1M tokens", output: str = "$0.20 / 1M tokens", a
 
 def _rest(record, *changed: str) -> dict:
     """The record's values but CHANGED and its warnings: what one odd value must not touch."""
-    return record.model_dump(exclude={"warnings", *changed})
+    values = record.model_dump(exclude={"warnings", *changed})
+    changed_prices = {name.removesuffix("_price") for name in changed}  # headline_price -> headline
+    values["prices"] = {k: v for k, v in values["prices"].items() if k not in changed_prices}
+    return values
 
 
 # --- case 5: commas -------------------------------------------------------------------------------
@@ -55,9 +58,9 @@ def _rest(record, *changed: str) -> dict:
 def test_decimal_comma_in_euros_is_a_decimal_comma():
     rec = parse(llm(money="€{}", input="0,200", output="0,400", headline="0,300000"))
     assert rec.currency == "EUR"
-    assert str(rec.input_per_mtok) == "0.200" and rec.input_per_mtok == Decimal("0.200")
-    assert str(rec.output_per_mtok) == "0.400"
-    assert str(rec.headline_price) == "0.300000"
+    assert str(rec.prices.get("input_per_mtok")) == "0.200" and rec.prices.get("input_per_mtok") == Decimal("0.200")
+    assert str(rec.prices.get("output_per_mtok")) == "0.400"
+    assert str(rec.prices.get("headline")) == "0.300000"
     assert rec.warnings == []
     assert _rest(rec, "currency", "input_per_mtok", "output_per_mtok", "headline_price") == _rest(parse(llm()),
         "currency", "input_per_mtok", "output_per_mtok", "headline_price")
@@ -70,7 +73,7 @@ def test_decimal_comma_in_euros_is_a_decimal_comma():
 ])
 def test_euro_amounts_with_commas(printed, stored):
     rec = parse(image(money="€{}", per_image=printed, headline=printed))
-    assert (rec.currency, str(rec.per_image), str(rec.headline_price)) == ("EUR", stored, stored)
+    assert (rec.currency, str(rec.prices.get("per_image")), str(rec.prices.get("headline"))) == ("EUR", stored, stored)
     assert rec.warnings == []
 
 
@@ -78,22 +81,22 @@ def test_euro_amounts_with_commas(printed, stored):
                                                  ("12,345,678.9", "12345678.9")])
 def test_dollar_thousands_separators(printed, stored):
     rec = parse(image(per_image=printed, headline=printed))
-    assert (rec.currency, str(rec.per_image), str(rec.headline_price)) == ("USD", stored, stored)
+    assert (rec.currency, str(rec.prices.get("per_image")), str(rec.prices.get("headline"))) == ("USD", stored, stored)
     assert rec.warnings == []
 
 
 def test_one_comma_and_three_digits_in_euros_is_ambiguous_and_not_guessed():
     rec = parse(image(money="€{}", per_image="1,234", headline="0.040000"))
-    assert rec.per_image is None
+    assert rec.prices.get("per_image") is None
     assert rec.warnings == ["per-image price unreadable (price '1,234' in EUR is ambiguous "
                             "(a thousands separator or a decimal comma)); left empty"]
-    assert (rec.currency, rec.headline_price, rec.category) == ("EUR", Decimal("0.040000"), "Image Generation")
+    assert (rec.currency, rec.prices.get("headline"), rec.category) == ("EUR", Decimal("0.040000"), "Image Generation")
 
 
 @pytest.mark.parametrize("printed", ["0,200", "1,5", "1.234,56", "1,23,456"])
 def test_dollar_comma_that_separates_no_thousands_is_unreadable(printed):
     rec = parse(llm(input=printed))
-    assert rec.input_per_mtok is None
+    assert rec.prices.get("input_per_mtok") is None
     assert rec.warnings == [f"input price unreadable (price {printed!r} in USD has a comma that does not "
                             "separate thousands); left empty",
                             "header price 0.113500 differs from the output price 0.20"]
@@ -106,7 +109,7 @@ def test_dollar_comma_that_separates_no_thousands_is_unreadable(printed):
 @pytest.mark.parametrize("printed", ["1٥.5", "١٥.٥", "１5.5", "１５.５", "१५.५", "0.0२7"])
 def test_digits_of_other_scripts_are_refused(printed):
     rec = parse(llm(input=printed))
-    assert rec.input_per_mtok is None
+    assert rec.prices.get("input_per_mtok") is None
     assert rec.warnings == [f"input price unreadable (price {printed!r} has digits other than 0-9); left empty",
                             "header price 0.113500 differs from the output price 0.20"]
     assert _rest(rec, "input_per_mtok") == _rest(parse(llm()), "input_per_mtok")
@@ -114,14 +117,14 @@ def test_digits_of_other_scripts_are_refused(printed):
 
 def test_digits_of_other_scripts_in_the_header_and_llms_and_dates():
     rec = parse(llm(headline="0.11٣500", added="٢٠٢٦-02-20"))
-    assert (rec.headline_price, rec.date_added) == (None, None)
+    assert (rec.prices.get("headline"), rec.date_added) == (None, None)
     assert rec.warnings == [
         "header price unreadable (price '0.11٣500' has digits other than 0-9); headline left empty",
         "specifications price unreadable (price '0.11٣500' has digits other than 0-9)",
         "date added unreadable: '٢٠٢٦-02-20'"]
-    assert (rec.input_per_mtok, rec.output_per_mtok) == (Decimal("0.027"), Decimal("0.20"))
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok")) == (Decimal("0.027"), Decimal("0.20"))
     row = llms(input="$1٥.5 / 1M tokens")
-    assert (row.input_per_mtok, row.output_per_mtok) == (None, Decimal("0.20"))
+    assert (row.prices.get("input_per_mtok"), row.prices.get("output_per_mtok")) == (None, Decimal("0.20"))
     assert row.warnings == ("input_per_mtok unreadable (price '1٥.5' has digits other than 0-9)",)
 
 
@@ -133,7 +136,7 @@ def test_bare_free_in_the_pricing_block_is_zero():
     text = render(page).replace("PricingInput $0.027 / 1M tokens", "PricingInput Free")
     text = text.replace("\nOutput $0.20 / 1M tokens", "\nOutput FREE")
     rec = parse(page, text)
-    assert (rec.input_per_mtok, rec.output_per_mtok, rec.headline_price) == (Decimal("0"), Decimal("0"), Decimal("0"))
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok"), rec.prices.get("headline")) == (Decimal("0"), Decimal("0"), Decimal("0"))
     assert rec.currency == "USD"
     assert rec.warnings == []
     assert _rest(rec, "input_per_mtok", "output_per_mtok", "headline_price") == _rest(
@@ -143,30 +146,30 @@ def test_bare_free_in_the_pricing_block_is_zero():
 def test_bare_free_takes_the_page_currency():
     page = image(money="€{}", per_image="0,04", headline="0,04")
     rec = parse(page, render(page).replace("PricingPer Image €0,04 / image", "PricingPer Image free"))
-    assert (rec.currency, rec.per_image, rec.headline_price) == ("EUR", Decimal("0"), Decimal("0.04"))
+    assert (rec.currency, rec.prices.get("per_image"), rec.prices.get("headline")) == ("EUR", Decimal("0"), Decimal("0.04"))
     assert rec.warnings == ["header price 0.04 differs from the per-image price 0"]
 
 
 def test_free_with_a_unit_of_another_component_is_still_refused():
     page = llm()
     rec = parse(page, render(page).replace("PricingInput $0.027 / 1M tokens", "PricingInput Free / image"))
-    assert rec.input_per_mtok is None
+    assert rec.prices.get("input_per_mtok") is None
     assert rec.warnings[0] == "input price 'Free / image' has unit 'image', expected '1M tokens'; left empty"
 
 
 def test_llms_bare_free_row_is_zero_and_merges_with_a_page_printing_zero():
     row = llms(input="Free", output="free")
-    assert (row.input_per_mtok, row.output_per_mtok, row.currency, row.warnings) == (Decimal("0"), Decimal("0"), None, ())
+    assert (row.prices.get("input_per_mtok"), row.prices.get("output_per_mtok"), row.currency, row.warnings) == (Decimal("0"), Decimal("0"), None, ())
     page = parse(llm(input="0", output="0.00", headline="0.000000"))
     merged = merge_llms(page, row)
-    assert (merged.input_per_mtok, merged.output_per_mtok, merged.currency) == (Decimal("0"), Decimal("0"), "USD")
+    assert (merged.prices.get("input_per_mtok"), merged.prices.get("output_per_mtok"), merged.currency) == (Decimal("0"), Decimal("0"), "USD")
     assert merged.warnings == []
 
 
 def test_llms_bare_free_row_fills_an_unknown_price_in_the_page_currency():
     page = parse(llm(money="€{}", input=None, output="0,20", headline="0,20"))
     merged = merge_llms(page, llms(input="Free", output="€0,20 / 1M tokens"))
-    assert (merged.currency, merged.input_per_mtok, merged.output_per_mtok) == ("EUR", Decimal("0"), Decimal("0.20"))
+    assert (merged.currency, merged.prices.get("input_per_mtok"), merged.prices.get("output_per_mtok")) == ("EUR", Decimal("0"), Decimal("0.20"))
     assert merged.warnings == []
 
 
@@ -183,7 +186,7 @@ def test_generated_at_out_of_range_in_utc_keeps_the_page(stamp):
 
 def test_price_with_more_whole_digits_than_the_catalog_keeps_keeps_the_page():
     rec = parse(llm(input="1234567890123456789012345678"))
-    assert (rec.input_per_mtok, rec.output_per_mtok) == (None, Decimal("0.20"))
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok")) == (None, Decimal("0.20"))
     assert rec.warnings == [
         "input price unreadable (price '1234567890123456789012345678' has more than 18 digits before the "
         "decimal point, more than the catalog keeps); left empty",
@@ -193,8 +196,8 @@ def test_price_with_more_whole_digits_than_the_catalog_keeps_keeps_the_page():
 
 def test_headline_with_too_many_digits_keeps_the_page():
     rec = parse(llm(headline="1234567890123456789012345678"))
-    assert rec.headline_price is None
-    assert (rec.input_per_mtok, rec.output_per_mtok, rec.category) == (Decimal("0.027"), Decimal("0.20"), "LLM Models")
+    assert rec.prices.get("headline") is None
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok"), rec.category) == (Decimal("0.027"), Decimal("0.20"), "LLM Models")
     assert rec.warnings == [
         "header price unreadable (price '1234567890123456789012345678' has more than 18 digits before the "
         "decimal point, more than the catalog keeps); headline left empty",
@@ -204,7 +207,7 @@ def test_headline_with_too_many_digits_keeps_the_page():
 
 def test_per_1k_price_that_overflows_once_converted_keeps_the_page():
     rec = parse(llm(input="999999999999999999", output="0.0002", headline="0.113500", token_unit="/ 1K tokens"))
-    assert (rec.input_per_mtok, rec.output_per_mtok) == (None, Decimal("0.2"))
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok")) == (None, Decimal("0.2"))
     assert rec.warnings[0] == (
         "input price unreadable (price 999999999999999999 per 1K tokens is 999999999999999999000 per 1M tokens: "
         "more than 18 digits before the decimal point, more than the catalog keeps); left empty")
@@ -217,16 +220,16 @@ def test_money_bounds_are_the_records_own():
     widest = "9" * MAX_WHOLE_DIGITS + "." + "9" * MAX_DECIMAL_PLACES
     assert money.validate_python(Decimal(widest)) == Decimal(widest)
     rec = parse(image(per_image=widest, headline="0.040000"))
-    assert str(rec.per_image) == widest
+    assert str(rec.prices.get("per_image")) == widest
     for wider in ["9" + widest, widest + "9"]:
         with pytest.raises(ValidationError):
             money.validate_python(Decimal(wider))
-        assert parse(image(per_image=wider, headline="0.040000")).per_image is None
+        assert parse(image(per_image=wider, headline="0.040000")).prices.get("per_image") is None
 
 
 def test_llms_row_out_of_range_keeps_the_other_rows():
     row = llms(input="$1234567890123456789012345678 / 1M tokens")
-    assert (row.input_per_mtok, row.output_per_mtok, row.provider_name) == (None, Decimal("0.20"), "Together AI")
+    assert (row.prices.get("input_per_mtok"), row.prices.get("output_per_mtok"), row.provider_name) == (None, Decimal("0.20"), "Together AI")
     assert row.date_added == dt.date(2026, 2, 20)
     assert row.warnings == ("input_per_mtok unreadable (price '1234567890123456789012345678' has more than 18 "
                             "digits before the decimal point, more than the catalog keeps)",)
@@ -238,7 +241,7 @@ def test_date_added_out_of_range(added):
     assert (rec.date_added, rec.warnings) == (None, [f"date added unreadable: {added!r}"])
     row = llms(added=added)
     assert (row.date_added, row.warnings) == (None, (f"date added unreadable: {added!r}",))
-    assert row.input_per_mtok == Decimal("0.027")
+    assert row.prices.get("input_per_mtok") == Decimal("0.027")
 
 
 def test_sitemap_lastmod_out_of_range_keeps_the_sitemap():
@@ -276,7 +279,7 @@ def test_sign_or_nan_before_a_trailing_code_is_a_refused_price_not_text(printed)
     """"-1 EUR" was not taken for a price line at all: the pricing line was dropped without a
     word and the specifications' task swallowed "Price-1 EUR per million tokens"."""
     rec = parse(llm(money="{} EUR", input=printed, spec_price=printed))
-    assert (rec.input_per_mtok, rec.task, rec.headline_price) == (None, "Text Generation", Decimal("0.113500"))
+    assert (rec.prices.get("input_per_mtok"), rec.task, rec.prices.get("headline")) == (None, "Text Generation", Decimal("0.113500"))
     assert rec.warnings == [f"input price unreadable (not a price: '{printed} EUR / 1M tokens'); left empty",
                             f"specifications price unreadable (not a price: '{printed} EUR per million tokens')",
                             "header price 0.113500 differs from the output price 0.20"]
@@ -312,7 +315,7 @@ def test_any_single_odd_price_keeps_the_page(field, printed, money, unit):
         plain.category, plain.task, plain.date_added, plain.generated_at)
     others = {"input": "input_per_mtok", "output": "output_per_mtok"}
     for name in set(others) - {field}:
-        assert getattr(rec, others[name]) == getattr(plain, others[name])
+        assert rec.prices.get(others[name]) == plain.prices.get(others[name])
 
 
 @SETTINGS
@@ -321,7 +324,7 @@ def test_any_single_odd_price_keeps_the_page(field, printed, money, unit):
 @example("9999-12-31T23:00:00-05:00", "Jan 1, 10000")
 def test_any_single_odd_date_keeps_the_page(stamp, added):
     rec = parse(llm(generated_at=stamp, added=added))
-    assert (rec.input_per_mtok, rec.output_per_mtok, rec.headline_price) == (
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok"), rec.prices.get("headline")) == (
         Decimal("0.027"), Decimal("0.20"), Decimal("0.113500"))
     assert rec.generated_at is None or rec.generated_at.tzinfo is dt.UTC
     sitemap = parse_sitemap(f"<urlset><url><loc>https://x/a</loc><lastmod>{stamp}</lastmod></url></urlset>")
@@ -334,6 +337,6 @@ def test_any_single_odd_date_keeps_the_page(stamp, added):
 @example("999999999999999999", "2026-02-20", "/ 1K tokens")
 def test_any_single_odd_llms_row_keeps_the_others(printed, added, unit):
     row = llms(input=printed if printed.lower() == "free" else f"${printed} {unit}", added=added)
-    assert (row.output_per_mtok, row.provider) == (Decimal("0.20"), "together_ai")
+    assert (row.prices.get("output_per_mtok"), row.provider) == (Decimal("0.20"), "together_ai")
     merged = merge_llms(parse(llm()), row)
-    assert merged.output_per_mtok == Decimal("0.20")
+    assert merged.prices.get("output_per_mtok") == Decimal("0.20")

@@ -26,9 +26,9 @@ def test_llm_page():
     rec = parse(page)
     assert (rec.provider, rec.model_id, rec.creator) == ("together_ai", "meta-llama-llama-3.2-1b-instruct", "meta-llama")
     assert (rec.category, rec.task) == ("LLM Models", "Text Generation")
-    assert (rec.input_per_mtok, rec.output_per_mtok) == (Decimal("0.027"), Decimal("0.20"))
-    assert (rec.per_image, rec.per_second) == (None, None)
-    assert (rec.headline_price, rec.headline_unit, rec.headline_spec_unit) == (
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok")) == (Decimal("0.027"), Decimal("0.20"))
+    assert (rec.prices.get("per_image"), rec.prices.get("per_second")) == (None, None)
+    assert (rec.prices.get("headline"), rec.headline_unit, rec.headline_spec_unit) == (
         Decimal("0.113500"), "call", "per million tokens")
     assert rec.headline_unit_conflict is True
     assert [r.key for r in rec.related] == [
@@ -40,9 +40,9 @@ def test_llm_page():
 def test_embedding_page_prices_input_only():
     rec = parse(embedding())
     assert (rec.category, rec.task) == ("Embedding Models", "Embeddings")
-    assert rec.input_per_mtok == Decimal("0.016")
-    assert rec.output_per_mtok is None
-    assert (rec.headline_price, rec.headline_unit) == (Decimal("0.016000"), "call")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.016")
+    assert rec.prices.get("output_per_mtok") is None
+    assert (rec.prices.get("headline"), rec.headline_unit) == (Decimal("0.016000"), "call")
     assert rec.headline_unit_conflict is True
     assert rec.warnings == []
 
@@ -50,9 +50,9 @@ def test_embedding_page_prices_input_only():
 def test_image_page():
     rec = parse(image(open_source=True))
     assert (rec.provider, rec.category, rec.task) == ("modelslab", "Image Generation", "Text to Image")
-    assert rec.per_image == Decimal("0.04") and str(rec.per_image) == "0.04"
-    assert rec.input_per_mtok is None and rec.output_per_mtok is None and rec.per_second is None
-    assert (rec.headline_price, rec.headline_unit, rec.headline_spec_unit) == (Decimal("0.04"), "image", "per image")
+    assert rec.prices.get("per_image") == Decimal("0.04") and str(rec.prices.get("per_image")) == "0.04"
+    assert rec.prices.get("input_per_mtok") is None and rec.prices.get("output_per_mtok") is None and rec.prices.get("per_second") is None
+    assert (rec.prices.get("headline"), rec.headline_unit, rec.headline_spec_unit) == (Decimal("0.04"), "image", "per image")
     assert rec.headline_unit_conflict is False
     assert rec.open_source is True
     assert rec.warnings == []
@@ -61,8 +61,8 @@ def test_image_page():
 def test_video_page():
     rec = parse(video())
     assert (rec.category, rec.task) == ("Video Generation", "Text to Video")
-    assert rec.per_second == Decimal("0.144")
-    assert (rec.headline_price, rec.headline_unit, rec.headline_spec_unit) == (Decimal("0.144"), "second", "per second")
+    assert rec.prices.get("per_second") == Decimal("0.144")
+    assert (rec.prices.get("headline"), rec.headline_unit, rec.headline_spec_unit) == (Decimal("0.144"), "second", "per second")
     assert rec.headline_unit_conflict is False
     assert rec.warnings == []
 
@@ -95,7 +95,7 @@ def test_tabs_instead_of_spaces():
     text = render(page).replace("Input $0.027 / 1M tokens", "Input\t$0.027\t/\t1M tokens")
     text = text.replace("Closed Source Model", "Closed\tSource Model")
     rec = parse(page, text)
-    assert rec.input_per_mtok == Decimal("0.027") and rec.open_source is False
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027") and rec.open_source is False
     _same_values(rec, parse(page))
 
 
@@ -130,34 +130,34 @@ def test_trailing_spaces_and_indentation():
 
 def test_free_is_a_known_zero():
     rec = parse(llm(input="Free", output="Free", headline="Free"))
-    assert rec.input_per_mtok == Decimal("0") and rec.output_per_mtok == Decimal("0")
-    assert rec.headline_price == Decimal("0")
+    assert rec.prices.get("input_per_mtok") == Decimal("0") and rec.prices.get("output_per_mtok") == Decimal("0")
+    assert rec.prices.get("headline") == Decimal("0")
     assert rec.currency == "USD"
 
 
 def test_zero_dollars_is_zero_not_missing():
     rec = parse(image(per_image="0", headline="0.00"))
-    assert rec.per_image == Decimal("0") and rec.per_image is not None
-    assert str(rec.headline_price) == "0.00"
+    assert rec.prices.get("per_image") == Decimal("0") and rec.prices.get("per_image") is not None
+    assert str(rec.prices.get("headline")) == "0.00"
 
 
 def test_thousands_separators():
     rec = parse(image(per_image="1,200.50", headline="1,200.500000"))
-    assert rec.per_image == Decimal("1200.50") and str(rec.per_image) == "1200.50"
-    assert rec.headline_price == Decimal("1200.5")
+    assert rec.prices.get("per_image") == Decimal("1200.50") and str(rec.prices.get("per_image")) == "1200.50"
+    assert rec.prices.get("headline") == Decimal("1200.5")
     assert rec.warnings == []
 
 
 @pytest.mark.parametrize("amount", ["0.000001", "0.123456789012", "15", "0.1", "120.00", ".5"])
 def test_decimals_kept_digit_for_digit(amount):
     rec = parse(video(per_second=amount, headline=amount))
-    assert rec.per_second == Decimal(amount)
-    assert str(rec.per_second) == str(Decimal(amount))
+    assert rec.prices.get("per_second") == Decimal(amount)
+    assert str(rec.prices.get("per_second")) == str(Decimal(amount))
 
 
 def test_more_decimal_places_than_the_catalog_keeps_is_not_guessed():
     rec = parse(video(per_second="0.0000000000001", headline="0.144000"))
-    assert rec.per_second is None
+    assert rec.prices.get("per_second") is None
     assert any("per-second price unreadable" in w for w in rec.warnings)
 
 
@@ -165,22 +165,22 @@ def test_more_decimal_places_than_the_catalog_keeps_is_not_guessed():
                                   "per million", "/ 1 M tokens", "/ million tokens"])
 def test_per_million_unit_spellings(unit):
     rec = parse(llm(token_unit=unit))
-    assert (rec.input_per_mtok, rec.output_per_mtok) == (Decimal("0.027"), Decimal("0.20"))
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok")) == (Decimal("0.027"), Decimal("0.20"))
     assert rec.warnings == []
 
 
 @pytest.mark.parametrize("unit", ["/ 1K tokens", "per 1K tokens", "/1K tokens", "per thousand tokens"])
 def test_per_thousand_is_converted_exactly_with_a_warning(unit):
     rec = parse(llm(input="0.000027", output="0.0002", headline="0.113500", token_unit=unit))
-    assert rec.input_per_mtok == Decimal("0.027") and str(rec.input_per_mtok) == "0.027000"
-    assert rec.output_per_mtok == Decimal("0.2")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027") and str(rec.prices.get("input_per_mtok")) == "0.027000"
+    assert rec.prices.get("output_per_mtok") == Decimal("0.2")
     assert "input price printed per 1K tokens; stored per 1M (x1000)" in rec.warnings
     assert "output price printed per 1K tokens; stored per 1M (x1000)" in rec.warnings
 
 
 def test_token_price_with_a_foreign_unit_is_left_empty():
     rec = parse(llm(token_unit="/ image"))
-    assert rec.input_per_mtok is None and rec.output_per_mtok is None
+    assert rec.prices.get("input_per_mtok") is None and rec.prices.get("output_per_mtok") is None
     assert any("input price" in w and "expected '1M tokens'" in w for w in rec.warnings)
 
 
@@ -193,14 +193,14 @@ def test_token_price_with_a_foreign_unit_is_left_empty():
 def test_currency_of_the_page(fmt, code):
     rec = parse(llm(money=fmt, noise=False))
     assert rec.currency == code
-    assert (rec.input_per_mtok, rec.output_per_mtok, rec.headline_price) == (
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok"), rec.prices.get("headline")) == (
         Decimal("0.027"), Decimal("0.20"), Decimal("0.113500"))
 
 
 def test_eur_page_with_dollar_noise_is_still_eur():
     # promotions in dollars elsewhere on a euro page are not prices, so no currency clash
     rec = parse(image(money="€{}", noise=True))
-    assert rec.currency == "EUR" and rec.per_image == Decimal("0.04")
+    assert rec.currency == "EUR" and rec.prices.get("per_image") == Decimal("0.04")
 
 
 def test_two_currencies_in_one_page_is_an_error():
@@ -226,7 +226,7 @@ def test_no_front_matter_uses_the_fetched_url():
     assert rec.canonical_url == page.url
     assert rec.generated_at is None
     assert rec.name == "Meta: Llama 3.2 1B Instruct"
-    assert rec.input_per_mtok == Decimal("0.027")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027")
 
 
 def test_canonical_falls_back_to_url_then_fetched():
@@ -256,23 +256,23 @@ def test_alias_page_is_keyed_by_its_canonical_url():
 
 def test_no_pricing_block():
     rec = parse(llm(pricing=False))
-    assert (rec.input_per_mtok, rec.output_per_mtok) == (None, None)
-    assert rec.headline_price == Decimal("0.113500")
+    assert (rec.prices.get("input_per_mtok"), rec.prices.get("output_per_mtok")) == (None, None)
+    assert rec.prices.get("headline") == Decimal("0.113500")
 
 
 def test_no_header_line():
     rec = parse(llm(header=False))
-    assert rec.headline_price is None and rec.headline_unit is None and rec.open_source is None
+    assert rec.prices.get("headline") is None and rec.headline_unit is None and rec.open_source is None
     assert rec.creator == "meta-llama"  # from the line above "Copy model ID"
     assert rec.headline_unit_conflict is False
-    assert rec.input_per_mtok == Decimal("0.027")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027")
 
 
 def test_no_specifications():
     rec = parse(llm(spec=False))
     assert (rec.category, rec.task, rec.date_added, rec.headline_spec_unit) == (None, None, None, None)
     assert rec.headline_unit_conflict is False
-    assert rec.input_per_mtok == Decimal("0.027")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027")
 
 
 def test_specifications_without_price_or_date():
@@ -318,8 +318,8 @@ def test_page_cut_off_in_the_middle(marker, extra):
     except ParseError as exc:
         assert str(exc).startswith("not a model page")
         return
-    for name, value in rec.prices().items():
-        assert value == full.prices()[name]
+    for name, value in rec.prices.items():
+        assert value == full.prices[name]
     assert rec.key == full.key
     assert [r.key for r in rec.related] == [r.key for r in full.related][: len(rec.related)]
 
@@ -328,7 +328,7 @@ def test_cut_after_the_header_keeps_the_headline():
     page = llm()
     text = render(page)
     rec = parse(page, text[: text.index("PricingInput")])
-    assert rec.headline_price == Decimal("0.113500") and rec.input_per_mtok is None
+    assert rec.prices.get("headline") == Decimal("0.113500") and rec.prices.get("input_per_mtok") is None
 
 
 # --- text that must not be read ------------------------------------------------------------------
@@ -337,20 +337,20 @@ def test_cut_after_the_header_keeps_the_headline():
 def test_promotions_faq_and_code_dollars_are_never_prices():
     page = llm(noise=True)
     rec = parse(page)
-    assert {str(v) for v in rec.prices().values()} == {"0.027", "0.20", "0.113500"}
+    assert {str(v) for v in rec.prices.values()} == {"0.027", "0.20", "0.113500"}
     assert rec.warnings == []
 
 
 def test_promotion_inside_the_header_region_is_not_a_price():
     lines = ("Get $5 free credits", "Input $5 free credits for new users", "Pricing from $0.01!")
     rec = parse(image(extra_head_lines=lines))
-    assert rec.per_image == Decimal("0.04") and rec.input_per_mtok is None
+    assert rec.prices.get("per_image") == Decimal("0.04") and rec.prices.get("input_per_mtok") is None
     assert rec.warnings == []
 
 
 def test_price_line_outside_the_pricing_block_is_ignored_with_a_warning():
     rec = parse(image(extra_head_lines=("Input $3.00 / 1M tokens", "")))
-    assert rec.input_per_mtok is None
+    assert rec.prices.get("input_per_mtok") is None
     assert rec.warnings == ["input price outside the pricing block ignored: 'Input $3.00 / 1M tokens'"]
 
 
@@ -358,7 +358,7 @@ def test_second_header_line_with_another_price_empties_the_headline():
     page = llm()
     text = render(page).replace("Send\n", "meta-llama-llama-3.2-1b-instruct meta-llama Closed Source Model $9.000000 / call\n")
     rec = parse(page, text)
-    assert rec.headline_price is None
+    assert rec.prices.get("headline") is None
     assert any("two different header lines" in w for w in rec.warnings)
 
 
@@ -366,7 +366,7 @@ def test_conflicting_duplicate_component_is_left_empty():
     page = llm()
     text = render(page).replace("Output $0.20 / 1M tokens\n", "Output $0.20 / 1M tokens\n\nOutput $0.30 / 1M tokens\n")
     rec = parse(page, text)
-    assert rec.output_per_mtok is None and rec.input_per_mtok == Decimal("0.027")
+    assert rec.prices.get("output_per_mtok") is None and rec.prices.get("input_per_mtok") == Decimal("0.027")
     assert "output price printed twice with different values; left empty" in rec.warnings
 
 
@@ -377,7 +377,7 @@ def test_invalid_utf8_is_replaced_with_a_warning():
     page = llm(name="Café: Model")
     data = render(page).encode("utf-8").replace("Café".encode(), b"Caf\xe9", 1)  # Latin-1 byte in the title
     rec = parse(page, data)
-    assert rec.input_per_mtok == Decimal("0.027")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027")
     assert rec.warnings[0].startswith("invalid UTF-8 at byte ")
     assert rec.name == "Café: Model"  # the first title line is the front matter's; the H1 is intact
 
@@ -390,7 +390,7 @@ def test_control_characters_are_stripped():
     text = text.replace("LLM Models", "LLM\x0c Models")
     rec = parse(page, text)
     assert rec.name == "Meta: Llama 3.2 1B Instruct"
-    assert rec.input_per_mtok == Decimal("0.027")
+    assert rec.prices.get("input_per_mtok") == Decimal("0.027")
     assert rec.category == "LLM Models"
     for value in (rec.name, rec.category, rec.task, rec.description, rec.creator):
         assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in value)
@@ -463,13 +463,13 @@ def test_non_ascii_model_id_in_the_url_is_kept():
 
 def test_header_and_specification_price_disagree():
     rec = parse(llm(spec_price="0.200000"))
-    assert rec.headline_price == Decimal("0.113500")
+    assert rec.prices.get("headline") == Decimal("0.113500")
     assert rec.warnings == ["header price 0.113500 differs from the specifications price 0.200000; kept the header's"]
 
 
 def test_headline_not_the_mean_of_input_and_output():
     rec = parse(llm(headline="0.500000", spec_price="0.500000"))
-    assert rec.headline_price == Decimal("0.500000")
+    assert rec.prices.get("headline") == Decimal("0.500000")
     assert rec.warnings == ["header price 0.500000 is not the mean of input 0.027 and output 0.20"]
 
 

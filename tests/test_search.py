@@ -88,10 +88,10 @@ def test_lookup_by_key(filled, engine):
             get_offering(session, "meta-llama-llama-3.2-1b-instruct")
 
 
-def test_all_components_are_the_records():
-    from catalog.records import Component
+def test_all_components_are_the_registry():
+    from catalog.components import COMPONENTS
 
-    assert search.ALL_COMPONENTS == tuple(c.value for c in Component)
+    assert search.ALL_COMPONENTS == tuple(c.name for c in COMPONENTS)
 
 
 def test_head_revision_is_alembics():

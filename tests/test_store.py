@@ -22,7 +22,8 @@ def observation(model_id="m-1", provider="p", h="h1", at=T0, **prices) -> Observ
     url = f"{SITE}/models/{provider}/{model_id}.md"
     record = PageRecord(
         canonical_url=url, provider=provider, model_id=model_id, name=model_id.upper(),
-        creator="c", headline_unit="call", **{k: Decimal(v) for k, v in prices.items()},
+        creator="c", headline_unit="call",
+        prices={k.removesuffix("_price"): Decimal(v) for k, v in prices.items()},  # headline_price -> headline
     )
     return Observation(record=record, fetch=Fetch(url=url, http_status=200, fetched_at=at, content_hash=h))
 

@@ -16,24 +16,24 @@ from xml.parsers import expat
 
 from pydantic import BaseModel, ConfigDict
 
+from catalog.components import COMPONENTS, HEADLINE
 from catalog.records import Money, PageRecord
 from spiders.parsing.errors import ParseError, only_parse_errors
-from spiders.parsing.money import Price, PriceError, UnitKind, per_million, read_price, units_conflict
+from spiders.parsing.money import Price, PriceError, accepted_units, per_million, read_price, units_conflict
 from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash, valid_record
 from spiders.urls import join_url, offering_key
 
 _PROVIDER_RE = re.compile(r"(.*?)\s*\(([^()\s]+)\)")
+#: row key -> the field (or price component, catalog.components) it states
 _ROW_KEYS = {
     "model id": "model_id", "provider": "provider", "creator": "creator", "category": "category",
-    "task": "task", "input": "input_per_mtok", "output": "output_per_mtok", "per image": "per_image",
-    "per second": "per_second", "price": "headline", "added": "date_added",
+    "task": "task", "added": "date_added",
+    **{key: c.name for c in COMPONENTS for key in c.llms_keys},
 }
-_PRICE_KINDS = {"input_per_mtok": (UnitKind.MTOK, UnitKind.KTOK), "output_per_mtok": (UnitKind.MTOK, UnitKind.KTOK),
-                "per_image": (UnitKind.IMAGE, None), "per_second": (UnitKind.SECOND, None)}
-#: fields a model's llms.txt can fill on a page record, in the order they are compared
-_MERGED = ("name", "creator", "category", "task", "input_per_mtok", "output_per_mtok", "per_image",
-           "per_second", "headline_price", "headline_unit", "date_added")
-_PRICE_FIELDS = {"input_per_mtok", "output_per_mtok", "per_image", "per_second", "headline_price"}
+#: the printed units each priced component accepts (the headline takes any)
+_PRICE_KINDS = {c.name: accepted_units(c) for c in COMPONENTS if c is not HEADLINE}
+#: what a model's llms.txt can fill on a page record, in the order they are compared
+_TEXT_MERGED = ("name", "creator", "category", "task")
 
 
 class ModelLlms(BaseModel):
@@ -50,11 +50,8 @@ class ModelLlms(BaseModel):
     task: str | None = None
     #: ISO code of the prices; None when no price names one
     currency: str | None = None
-    input_per_mtok: Money | None = None
-    output_per_mtok: Money | None = None
-    per_image: Money | None = None
-    per_second: Money | None = None
-    headline_price: Money | None = None
+    #: component name -> amount, as in catalog.records.PageRecord
+    prices: dict[str, Money] = {}
     headline_unit: str | None = None
     date_added: dt.date | None = None
     warnings: tuple[str, ...] = ()
@@ -85,7 +82,7 @@ def _parse_model_llms(data: str | bytes, url: str) -> ModelLlms:
         key, sep, value = line[2:].partition(":")
         field = _ROW_KEYS.get(squash(key).lower())
         value = squash(value)
-        if not sep or field is None or not value or field in values:
+        if not sep or field is None or not value or field in values or field in values.get("prices", {}):
             continue
         rows += 1
         if field == "provider":
@@ -95,7 +92,7 @@ def _parse_model_llms(data: str | bytes, url: str) -> ModelLlms:
             values[field] = read_date(value)
             if values[field] is None:
                 warnings.append(f"date added unreadable: {snippet(value)}")
-        elif field in _PRICE_KINDS or field == "headline":
+        elif field in _PRICE_KINDS or field == HEADLINE.name:
             _price_row(field, value, values, currencies, warnings)
         else:
             values[field] = value
@@ -127,12 +124,13 @@ def _price_row(field: str, value: str, values: dict, currencies: dict, warnings:
     except PriceError as exc:
         warnings.append(f"{field} unreadable ({exc})")
         return
-    if field == "headline":
-        values["headline_price"], values["headline_unit"] = amount, price.unit
+    prices = values.setdefault("prices", {})
+    if field == HEADLINE.name:
+        prices[field], values["headline_unit"] = amount, price.unit
     else:
         if converted:
             warnings.append(f"{field} printed per 1K tokens; stored per 1M (x1000)")
-        values[field] = amount
+        prices[field] = amount
     if price.currency:
         currencies[field] = price.currency
 
@@ -153,27 +151,42 @@ def merge_llms(record: PageRecord, llms: ModelLlms) -> PageRecord:
     update: dict[str, Any] = {}
     if llms.provider_name is not None:
         update["provider_name"] = llms.provider_name
-    page_priced = bool(record.prices())
+    page_priced = bool(record.prices)
     same_money = llms.currency is None or llms.currency == record.currency or not page_priced
     if not same_money:
         warnings.append(f"llms.txt prices are in {llms.currency}, the page's in {record.currency}; "
                         "its prices not used")
-    for name in _MERGED:
-        ours, theirs = getattr(record, name), getattr(llms, name)
-        if theirs is None or (name in _PRICE_FIELDS and not same_money):
-            continue
-        if ours is None:
-            update[name] = theirs
-        elif ours != theirs:  # Decimal compares by value: 0.2 == 0.20
-            warnings.append(f"llms.txt {name} {theirs} differs from the page's {ours}; kept the page's")
-    if any(name in update for name in _PRICE_FIELDS) and not page_priced and llms.currency:
-        update["currency"] = llms.currency
+    prices = dict(record.prices)
+    for name in _TEXT_MERGED:
+        if _fills(name, getattr(record, name), getattr(llms, name), warnings):
+            update[name] = getattr(llms, name)
+    for component in COMPONENTS if same_money else ():
+        if _fills(component.column, prices.get(component.name), llms.prices.get(component.name), warnings):
+            prices[component.name] = llms.prices[component.name]
+    for name in ("headline_unit", "date_added"):
+        if _fills(name, getattr(record, name), getattr(llms, name), warnings):
+            update[name] = getattr(llms, name)
+    if len(prices) > len(record.prices):
+        update["prices"] = prices
+        if not page_priced and llms.currency:
+            update["currency"] = llms.currency
     if "headline_unit" in update:
         update["headline_unit_conflict"] = units_conflict(update["headline_unit"], record.headline_spec_unit)
     update["warnings"] = warnings
     merged = record.model_dump()
     merged.update(update)
     return valid_record(PageRecord, merged, "merged llms.txt")
+
+
+def _fills(name: str, ours: Any, theirs: Any, warnings: list[str]) -> bool:
+    """Whether llms.txt fills NAME (the page leaves it empty); a differing value only warns."""
+    if theirs is None:
+        return False
+    if ours is None:
+        return True
+    if ours != theirs:  # Decimal compares by value: 0.2 == 0.20
+        warnings.append(f"llms.txt {name} {theirs} differs from the page's {ours}; kept the page's")
+    return False
 
 
 # --- site index ---------------------------------------------------------------------------------

@@ -14,9 +14,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from catalog.components import COMPONENTS, HEADLINE, PER_CALL
 from catalog.records import PageRecord
 from spiders.parsing.errors import ParseError, only_parse_errors
-from spiders.parsing.money import Price, PriceError, UnitKind, per_million, read_price, units_conflict
+from spiders.parsing.money import (
+    Price,
+    PriceError,
+    UnitKind,
+    accepted_units,
+    per_million,
+    read_price,
+    units_conflict,
+)
 from spiders.parsing.text import MAX_LINE_CHARS, clean, decode, read_date, snippet, squash, valid_record
 from spiders.urls import FILE_SUFFIXES, is_web_url, join_url, model_page_url, offering_key, same_site
 
@@ -30,15 +39,23 @@ _LICENSE_RE = re.compile(r"(?<!\S)(Closed|Open)\s*Source\s*Model(?![A-Za-z])")
 _CARD_RE = re.compile(r"\[([^\[\]]{0,80})\]\(([^()\s]{1,2000})\)\[([^\[\]]{0,200})\]\(([^()\s]{1,2000})\)")
 # the card's second link names the provider's listing: ".../models/<provider>"
 _PROVIDER_LINK_RE = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*)?/models/([^/?#]+)/?")
-# pricing components, label glued to the "Pricing" block label or on its own line
-_COMPONENT_RE = re.compile(r"(Input|Output|Per\s*Image|Per\s*Second)\s*:?\s*(.*)", re.IGNORECASE)
-_COMPONENTS = {"input": "input_per_mtok", "output": "output_per_mtok",
-               "perimage": "per_image", "persecond": "per_second"}
-_EXPECTED_KIND = {"input_per_mtok": (UnitKind.MTOK, UnitKind.KTOK),
-                  "output_per_mtok": (UnitKind.MTOK, UnitKind.KTOK),
-                  "per_image": (UnitKind.IMAGE, None), "per_second": (UnitKind.SECOND, None)}
-_LABEL_OF = {"input_per_mtok": "input", "output_per_mtok": "output",
-             "per_image": "per-image", "per_second": "per-second"}
+# --- the parser's table: how the Pricing block prints each component (catalog.components) ---
+# label (spaces squashed, lower case) -> component name
+_COMPONENTS = {"".join(label.split()).lower(): c.name for c in COMPONENTS for label in c.page_labels}
+# pricing lines, the label glued to the "Pricing" block label or on its own line
+_COMPONENT_RE = re.compile(
+    "(" + "|".join(sorted((r"\s*".join(map(re.escape, label.split())) for c in COMPONENTS for label in c.page_labels),
+                          key=len, reverse=True)) + r")\s*:?\s*(.*)",
+    re.IGNORECASE,
+)
+# what a line can start with to be a pricing line printed outside the block (checked cheaply first)
+_COMPONENT_FIRST = frozenset(ch for c in COMPONENTS for label in c.page_labels for ch in (label[0].lower(), label[0].upper()))
+# the printed units each component accepts; a bare amount (no unit) only where one unit is one thing
+_EXPECTED_KIND = {c.name: accepted_units(c) for c in COMPONENTS if c.page_labels}
+# how each component is named in warnings: "input", "per-image", "cached input"
+_LABEL_OF = {c.name: c.page_labels[0].lower().replace("per ", "per-") for c in COMPONENTS if c.page_labels}
+# the header figure of a page priced in tokens is the mean of these two (the seed's "/ call")
+_MEAN_OF = ("input_per_mtok", "output_per_mtok")
 # what a price can start with; signs, NaN and infinities too, so that "-1 EUR" is a price line
 # refused with a warning, not text glued to the value before it
 _PRICE_START = r"[$€£]|\d|\.\d|US\$|[A-Z]{3}\s*[$€£\d.]|(?i:free|nan|inf(?:inity)?)(?![A-Za-z])|[-+]\s*[$€£\d.]"
@@ -47,12 +64,13 @@ _SPEC_START_RE = re.compile(r"Model\s*ID\s*:?\s*")
 _SPEC_PRICE_RE = re.compile(rf"Price\s*:?\s*(?={_PRICE_START})")
 _SPEC_ADDED_RE = re.compile(r"Added\s*:?\s*(?=[A-Za-z]+\.?\s*\d|\d)")
 _UNDERLINES = ("---", "===")
-#: the pricing components a header figure in each unit can stand for
+#: the pricing components a header figure in each unit can stand for ("/ call" on a token page
+#: is the mean of its token prices; a page priced per call is read from its header: _per_call)
 _HEADLINE_COMPONENTS = {
-    UnitKind.CALL: ("input_per_mtok", "output_per_mtok"), UnitKind.MTOK: ("input_per_mtok", "output_per_mtok"),
-    UnitKind.KTOK: ("input_per_mtok", "output_per_mtok"), UnitKind.IMAGE: ("per_image",),
-    UnitKind.SECOND: ("per_second",),
+    kind: tuple(c.name for c in COMPONENTS if kind.value in c.printed_units and c is not PER_CALL)
+    for kind in UnitKind
 }
+_HEADLINE_COMPONENTS[UnitKind.CALL] = _HEADLINE_COMPONENTS[UnitKind.MTOK]
 _PLAIN_MODEL_PATH_RE = re.compile(r"/models/([A-Za-z0-9_~-][A-Za-z0-9_.~-]*)/([A-Za-z0-9_~-][A-Za-z0-9_.~-]*)")
 # card URLs whose last segment ends like this take the careful path (a ".md" link, a file)
 _SUFFIXES_TO_CHECK = (".md", *FILE_SUFFIXES)
@@ -138,11 +156,14 @@ def _parse(data: str | bytes, url: str) -> PageRecord:
         raise ParseError(f"prices in more than one currency on one page: {found}")
     currency = next(iter(scan.currencies.values()), "USD")
 
-    headline_price = headline.amount if headline else None
     headline_unit = headline.unit if headline else None
     spec_unit = spec.price.unit_text if spec and spec.price else None
     conflict = units_conflict(headline_unit, spec_unit)
     _check_headline(scan, headline, spec)
+    prices = {k: v for k, v in scan.prices.items() if v is not None}
+    if headline is not None:
+        prices[HEADLINE.name] = headline.amount
+        _per_call(headline, spec, conflict, prices)
 
     related = _related(scan, provider, model_id, canonical)
     record = dict(
@@ -155,8 +176,7 @@ def _parse(data: str | bytes, url: str) -> PageRecord:
         category=spec.category if spec else None,
         task=spec.task if spec else None,
         currency=currency,
-        **{k: v for k, v in scan.prices.items() if v is not None},
-        headline_price=headline_price,
+        prices=prices,
         headline_unit=headline_unit,
         headline_spec_unit=spec_unit,
         headline_unit_conflict=conflict,
@@ -305,7 +325,7 @@ def _scan_body(lines: list[str], start: int, scan: _Scan) -> None:
                     _component(rest, scan, in_block=True)
             elif in_pricing:
                 in_pricing = _component(line, scan, in_block=True)
-            elif first in "IOPiop":
+            elif first in _COMPONENT_FIRST:
                 _component(line, scan, in_block=False)
         elif first == "P" and line.startswith("Pricing") and _component(line[7:].strip(), scan, None):
             scan.warnings.append(f"pricing line below the model header ignored: {snippet(line)}")
@@ -483,7 +503,7 @@ def _check_headline(scan: _Scan, headline: Price | None, spec: _Spec | None) -> 
     if others := [_LABEL_OF[k] for k in prices if k not in expected]:
         scan.warnings.append(f"page prints {', '.join(others)} prices but its header price is per {headline.unit}")
         return
-    i, o = prices.get("input_per_mtok"), prices.get("output_per_mtok")
+    i, o = (prices.get(name) for name in _MEAN_OF)
     if i is not None and o is not None:
         # the site prints the mean rounded to its places: allow half a unit of the last place
         exponent = amount.as_tuple().exponent
@@ -494,6 +514,22 @@ def _check_headline(scan: _Scan, headline: Price | None, spec: _Spec | None) -> 
     sole = [(k, v) for k, v in prices.items() if k in expected]
     if len(sole) == 1 and sole[0][1] != amount:
         scan.warnings.append(f"header price {amount} differs from the {_LABEL_OF[sole[0][0]]} price {sole[0][1]}")
+
+
+def _per_call(headline: Price, spec: _Spec | None, conflict: bool, prices: dict[str, Decimal]) -> None:
+    """A header price per call that the specifications confirm per call, on a page showing no
+    other price, is what a call costs (ModelsLab's image and video endpoints): PER_CALL.
+
+    The seed's case, "/ call" in the header but "per million tokens" in the specifications
+    beside token prices, is the mean of the token prices and stays a headline only.
+    """
+    if headline.kind is not UnitKind.CALL or conflict or spec is None or spec.price is None:
+        return
+    if spec.price.kind is not UnitKind.CALL or spec.price.amount != headline.amount:
+        return
+    if any(name != HEADLINE.name for name in prices):
+        return
+    prices[PER_CALL.name] = headline.amount
 
 
 def _generated_at(scan: _Scan) -> dt.datetime | None:

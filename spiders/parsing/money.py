@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import NamedTuple
 
+from catalog.components import Component
 from catalog.records import Money
 from spiders.parsing.text import snippet
 
@@ -220,3 +221,9 @@ def units_conflict(header_unit: str | None, spec_unit: str | None) -> bool:
         return a is not b
     bare = [_UNIT_PREFIX_RE.sub("", squash_unit).lower() for squash_unit in (header_unit, spec_unit)]
     return bare[0] != bare[1]
+
+
+def accepted_units(component: Component) -> tuple[UnitKind | None, ...]:
+    """The printed units a price of COMPONENT may have; None (no unit printed) where one unit
+    is one thing (an image, a second, a call), never for tokens."""
+    return (*(UnitKind(u) for u in component.printed_units), *((None,) if component.per == 1 else ()))

@@ -133,12 +133,17 @@ def valid_record(model: type[M], values: dict[str, Any], what: str) -> M:
             if len(loc) > 1 and isinstance(loc[1], int) and isinstance(value, list):
                 dropped.setdefault(name, set()).add(loc[1])
                 warnings.append(f"{name} {snippet(str(value[loc[1]]))} refused ({err.get('msg')}); left out")
+            elif len(loc) > 1 and isinstance(value, dict) and loc[1] in value:  # one price of the mapping
+                dropped.setdefault(name, set()).add(loc[1])
+                warnings.append(f"{loc[1]} {snippet(str(value[loc[1]]))} refused ({err.get('msg')}); left empty")
             elif name not in dropped:
                 dropped[name] = None
                 warnings.append(f"{name} {snippet(str(value))} refused ({err.get('msg')}); left empty")
         for name, items in dropped.items():
             if items is None:
                 values[name] = model.model_fields[name].get_default(call_default_factory=True)
+            elif isinstance(values[name], dict):
+                values[name] = {k: v for k, v in values[name].items() if k not in items}
             else:
                 values[name] = [v for i, v in enumerate(values[name]) if i not in items]
         values["warnings"] = warnings
