@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
+import sqlite3
+from argparse import Namespace
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from catalog import db
 from catalog.schema import Base
@@ -33,9 +44,11 @@ def test_upgrade_from_empty_then_down_and_up_again(db_url):
     engine = db.make_engine(db_url)
     db.upgrade(engine)
     assert set(inspect(engine).get_table_names()) == TABLES
+    assert inspect(engine).get_view_names() == ["current_prices"]
     assert db.current_revision(engine) == db.head_revision()
     db.downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert inspect(engine).get_view_names() == []
     assert db.current_revision(engine) is None
     db.upgrade(engine)
     assert set(inspect(engine).get_table_names()) == TABLES
@@ -43,6 +56,10 @@ def test_upgrade_from_empty_then_down_and_up_again(db_url):
 
 
 def test_models_match_migrations(engine):
+    assert_models_match(engine)
+
+
+def assert_models_match(engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": True}
@@ -53,3 +70,85 @@ def test_models_match_migrations(engine):
 def test_ensure_schema_is_idempotent(engine):
     db.ensure_schema(engine)
     assert db.current_revision(engine) == db.head_revision()
+
+
+def test_view_migration_follows_the_initial_schema():
+    script = ScriptDirectory.from_config(db._alembic_config(None))
+    assert [(rev.revision, rev.down_revision) for rev in script.walk_revisions("base", "0002")] == [
+        ("0002", "0001"), ("0001", None)
+    ]
+
+
+@pytest.fixture
+def alembic_dir(tmp_path):
+    """A copy of alembic.ini and migrations/ in TMP_PATH (new revisions are written there)."""
+    shutil.copytree(db.MIGRATIONS, tmp_path / "migrations", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(db.MIGRATIONS.parent / "alembic.ini", tmp_path / "alembic.ini")
+    return tmp_path
+
+
+def revision_ids(path) -> tuple[str, str]:
+    """(revision, down_revision) as written in the revision file at PATH."""
+    source = path.read_text()
+    return (re.search(r"^revision: str = '(.*)'$", source, re.M).group(1),
+            re.search(r"^down_revision: str \| None = '(.*)'$", source, re.M).group(1))
+
+
+def test_new_revisions_continue_the_numbering(alembic_dir):
+    url = f"sqlite:///{alembic_dir / 'at-head.sqlite3'}"
+    config = Config(alembic_dir / "alembic.ini")
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+    versions = alembic_dir / "migrations" / "versions"
+    before = {p.name for p in versions.glob("*.py")}
+
+    script = command.revision(config, message="add thing")
+    assert {p.name for p in versions.glob("*.py")} - before == {"0003_add_thing.py"}
+    assert (script.revision, script.down_revision) == ("0003", "0002")
+    assert revision_ids(versions / "0003_add_thing.py") == ("0003", "0002")
+
+    # the alembic command line numbers too, and keeps an id the user chose (--rev-id, rev_id=)
+    cli = ["-c", str(alembic_dir / "alembic.ini"), "-x", f"url={url}", "revision", "-m"]
+    alembic_main(argv=[*cli, "then more"])
+    alembic_main(argv=[*cli, "mine", "--rev-id", "custom"])
+    command.revision(config, message="given", rev_id="0100")
+    assert {p.name for p in versions.glob("*.py")} - before == {
+        "0003_add_thing.py", "0004_then_more.py", "custom_mine.py", "0100_given.py"
+    }
+    assert revision_ids(versions / "0004_then_more.py") == ("0004", "0003")
+    assert revision_ids(versions / "custom_mine.py") == ("custom", "0004")
+    assert revision_ids(versions / "0100_given.py") == ("0100", "custom")
+
+
+def test_offline_upgrade_writes_the_sql():
+    config = Config(output_buffer=io.StringIO())
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", "postgresql+psycopg://nobody@db.invalid/catalog")
+    command.upgrade(config, "head", sql=True)
+    sql = config.output_buffer.getvalue()
+    assert "CREATE TABLE offerings (" in sql
+    assert "CREATE UNIQUE INDEX uq_prices_open ON prices (offering_id, component) WHERE closed_run_id IS NULL;" in sql
+    assert "CREATE VIEW current_prices AS" in sql
+    assert sql.rstrip().endswith("UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';\n\nCOMMIT;")
+
+
+def test_offline_sql_builds_the_schema_it_describes(db_url):
+    """The script of `alembic -x url=URL upgrade head --sql`, run by the database's own client
+    library, leaves a database at head that matches the models and has the view."""
+    config = Config(output_buffer=io.StringIO(), cmd_opts=Namespace(x=[f"url={db_url}"]))
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    command.upgrade(config, "head", sql=True)
+    script = config.output_buffer.getvalue()
+    engine = db.make_engine(db_url)
+    if engine.dialect.name == "sqlite":
+        with sqlite3.connect(make_url(db_url).database) as connection:
+            connection.executescript(script)
+    else:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(script)
+            connection.commit()
+    assert db.current_revision(engine) == db.head_revision()
+    assert set(inspect(engine).get_table_names()) == TABLES
+    assert inspect(engine).get_view_names() == ["current_prices"]
+    assert_models_match(engine)
+    engine.dispose()
