@@ -1,66 +1,41 @@
-"""Running one crawl of a site into a database run (the only place Scrapy's reactor starts)."""
+"""Running one crawl of a site into a refresh's writer (the only place Scrapy's reactor starts)."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from catalog.sources import CrawlReport
 from catalog.store import KnownPage
+from catalog.writer import BatchWriter
 from spiders.catalog_spider import CatalogSpider
-from spiders.pipelines import WRITE_ERROR
+from spiders.pipelines import WRITER
 from spiders.settings import crawl_settings
-
-
-@dataclass
-class CrawlOutcome:
-    finish_reason: str
-    pages_requested: int
-    responses: int
-    not_modified: int
-    bytes_downloaded: int
-    discovery_failures: list[str] = field(default_factory=list)
-    #: model pages robots.txt refused
-    robots_refused: list[str] = field(default_factory=list)
-    #: model pages requested that could not be used (robots.txt, errors, unparsable; not 404/410)
-    pages_unreadable: int = 0
-    #: the page budget, and the model pages left unrequested because it was spent
-    max_pages: int | None = None
-    over_budget: int = 0
-    #: why writing to the database failed (the crawl was stopped), or None
-    write_error: str | None = None
-    #: exceptions raised while handling responses (each a page that may be lost)
-    spider_errors: int = 0
-    stats: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def finished(self) -> bool:
-        return self.finish_reason == "finished"
 
 
 def run_crawl(
     site: str,
     *,
-    db_url: str,
-    run_id: int,
+    writer: BatchWriter,
     known: dict[str, KnownPage],
     on_item: Callable[[object], None] | None = None,
     settings: dict[str, Any] | None = None,
     max_pages: int | None = None,
-) -> CrawlOutcome:
-    """Crawl SITE, writing through the pipeline into run RUN_ID; blocks until the crawl ends.
+) -> CrawlReport:
+    """Crawl SITE, writing every item through WRITER; blocks until the crawl ends.
 
     Ctrl-C stops the crawl gracefully (batches already written stay; the pipeline flushes
     what it holds); a second Ctrl-C stops at once.
     """
-    options = crawl_settings(**(settings or {}))
-    options.update(CATALOG_DB_URL=db_url, CATALOG_RUN_ID=run_id)
-    process = CrawlerProcess(options)
+    process = CrawlerProcess(crawl_settings(**(settings or {})))
     crawler = process.create_crawler(CatalogSpider)
+    # set on the crawler's own copy of the settings: the process's are deep-copied into it, and
+    # the writer (with its engine) must be the refresh's own object, not a copy
+    crawler.settings.set(WRITER, writer, priority="cmdline")
     if on_item is not None:
         crawler.signals.connect(lambda item, **_: on_item(item), signal=signals.item_scraped)
     process.crawl(crawler, site=site, known=known, max_pages=max_pages)
@@ -78,7 +53,7 @@ def run_crawl(
         gc.unfreeze()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
-    return CrawlOutcome(
+    return CrawlReport(
         finish_reason=str(stats.get("finish_reason", "unknown")),
         pages_requested=getattr(spider, "pages_requested", 0),
         responses=int(stats.get("downloader/response_count", 0)),
@@ -89,7 +64,6 @@ def run_crawl(
         pages_unreadable=getattr(spider, "pages_unreadable", 0),
         max_pages=max_pages,
         over_budget=getattr(spider, "over_budget", 0),
-        write_error=stats.get(WRITE_ERROR),
         spider_errors=int(stats.get("spider_exceptions/count", 0)),
         stats=stats,
     )

@@ -67,8 +67,8 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "WARNING",
     "LOG_ENABLED": True,
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    # writes through the refresh's catalog.writer.BatchWriter, which run_crawl puts in CATALOG_WRITER
     "ITEM_PIPELINES": {"spiders.pipelines.CatalogPipeline": 300},
-    "CATALOG_BATCH_SIZE": 500,
     # the spider filters duplicates itself by URL before building a request
     "DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter",
 }

@@ -314,7 +314,7 @@ def test_a_crawl_trap_stops_at_the_page_budget(tmp_path, sqlite_url):
 
 def test_the_default_page_budget_follows_the_last_complete_run(engine):
     from catalog import store
-    from spiders.refresh import default_page_budget
+    from catalog.refresh import default_page_budget
 
     with Session(engine) as session, session.begin():
         assert default_page_budget(session) == 10_000

@@ -10,18 +10,18 @@ import pytest
 from scrapy import Request
 from scrapy.http import XmlResponse
 
+from catalog.records import ProviderName
+from catalog.refresh import judge
 from catalog.schema import CrawlRun
+from catalog.sources import CrawlReport
 from spiders.catalog_spider import MAX_SITEMAPS, CatalogSpider
-from spiders.crawl import CrawlOutcome
-from spiders.items import ProviderName
-from spiders.refresh import _judge
 
 SITE = "http://catalog.test"
 
 
-def outcome(**values) -> CrawlOutcome:
+def outcome(**values) -> CrawlReport:
     base = dict(finish_reason="finished", pages_requested=100, responses=210, not_modified=0, bytes_downloaded=1)
-    return CrawlOutcome(**{**base, **values})
+    return CrawlReport(**{**base, **values})
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def outcome(**values) -> CrawlOutcome:
          "discovery"],
 )
 def test_judge(values, status, error):
-    assert _judge(outcome(**values), CrawlRun()) == (status, error)
+    assert judge(outcome(**values), CrawlRun()) == (status, error)
 
 
 def _sitemap_index(url: str, children: list[str], depth: int) -> XmlResponse:

@@ -1,24 +1,63 @@
-"""`catalog refresh`: crawl the site into the database (the only command that imports Scrapy)."""
+"""`catalog refresh`: read a source into the database (the only command that imports Scrapy,
+through the modelslab source, once the refresh holds its lock)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from catalog.cli.common import DEFAULT_SITE, SiteURL, db_option
+from catalog.cli.common import db_option
+from catalog.errors import CatalogError
+from catalog.sources import DEFAULT_SOURCE
 from catalog.text import printable
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from catalog.refresh import Refreshed
+    from catalog.sources import Source
+
+
+def _source(ctx: click.Context, param: click.Parameter, name: str) -> Source:
+    from catalog.sources import load_source
+
+    try:
+        return load_source(name)
+    except CatalogError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--site as the source reads it (a site's root for modelslab); --source is eager, so known here."""
+    if value is None:
+        return None
+    try:
+        return ctx.params["source"].site_url(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
 
 @click.command()
 @db_option
-@click.option("--site", type=SiteURL(), default=DEFAULT_SITE, show_default=True, help="Catalog site to crawl.")
-@click.option("--sample", is_flag=True, help="Crawl the sample catalog shipped with catalog (offline).")
+@click.option(
+    "--source",
+    default=DEFAULT_SOURCE,
+    show_default=True,
+    metavar="NAME",
+    is_eager=True,  # --site is read the source's way
+    callback=_source,
+    help="The catalog to read: an installed source (entry points catalog.sources).",
+)
+@click.option(
+    "--site",
+    metavar="URL",
+    callback=_site,
+    help="Where to read it: the site's root (default: the source's own, https://modelslab.com for modelslab).",
+)
+@click.option("--sample", is_flag=True, help="Read the sample shipped with the source (offline).")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel requests to the site (default 8).")
 @click.option("--delay", type=click.FloatRange(0, 60), help="Seconds between requests to the site.")
 @click.option(
@@ -38,10 +77,11 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Let this refresh mark more than half the listed offerings removed (when the site really dropped them).",
 )
-@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log (warnings and errors) on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Show the source's log (Scrapy's warnings and errors) on stderr.")
 def refresh(
     engine: Engine,
-    site: str,
+    source: Source,
+    site: str | None,
     sample: bool,
     concurrency: int | None,
     delay: float | None,
@@ -50,31 +90,20 @@ def refresh(
     allow_mass_removal: bool,
     verbose: bool,
 ) -> None:
-    """Crawl the catalog site and record every offering and price."""
-    from spiders.refresh import refresh as run_refresh  # imports Scrapy: only here
+    """Read the catalog site (or another source) and record every offering and price."""
+    from catalog.refresh import run_refresh
+    from catalog.sources import RefreshOptions
 
-    # the summary reports every failure; Scrapy's own log (tracebacks included) is opt-in
-    settings = {
-        "concurrency": concurrency,
-        "delay": delay,
-        "timeout": timeout,
-        "LOG_LEVEL": "WARNING" if verbose else "CRITICAL",
-    }
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
+    options = RefreshOptions(
+        max_pages=max_pages, allow_mass_removal=allow_mass_removal, concurrency=concurrency, delay=delay,
+        timeout=timeout, verbose=verbose,
+    )
     progress = _Progress(enabled=sys.stderr.isatty())
-    limits = {"max_pages": max_pages, "allow_mass_removal": allow_mass_removal}
-    if sample:
-        import spiders
-        from spiders.localsite import LocalSite
-
-        with LocalSite(Path(spiders.__file__).parent / "sample") as local:
-            summary = run_refresh(url, local.base_url, on_item=progress.tick, settings=settings, **limits)
-    else:
-        summary = run_refresh(url, site, on_item=progress.tick, settings=settings, **limits)
+    with source.sample() if sample else contextlib.nullcontext(site) as url:
+        result = run_refresh(engine, source, site=url, options=options, on_item=progress.tick)
     progress.close()
-    click.echo(printable(format_summary(summary)))  # URLs and reasons can quote page text
-    if not summary.ok:
+    click.echo(printable(format_summary(result)))  # URLs and reasons can quote page text
+    if not result.ok:
         sys.exit(1)
 
 
@@ -96,20 +125,21 @@ class _Progress:
             click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
 
 
-def format_summary(s) -> str:
+def format_summary(result: Refreshed) -> str:
+    s, problems = result.run, result.problems
     lines = [
-        f"Refresh #{s.run_id} of {s.site}: {s.status} in {s.seconds:.1f} s",
+        f"Refresh #{s.id} of {s.site}: {s.status} in {result.seconds:.1f} s",
         f"Pages: {s.pages_fetched} fetched, {s.pages_not_modified} not modified, "
         f"{_size(s.bytes_downloaded)} downloaded",
         f"Offerings: {s.offerings_new} new, {s.offerings_updated} updated, "
         f"{s.offerings_unchanged} unchanged, {s.offerings_removed} removed; "
         f"{s.price_changes} price changes",
     ]
-    if s.problems:
-        lines.append(f"Pages that failed ({len(s.problems)}):")
-        lines += [f"  {url}  {reason}" for url, reason in s.problems[:20]]
-        if len(s.problems) > 20:
-            lines.append(f"  ... and {len(s.problems) - 20} more (catalog runs --problems {s.run_id})")
+    if problems:
+        lines.append(f"Pages that failed ({len(problems)}):")
+        lines += [f"  {url}  {reason}" for url, reason in problems[:20]]
+        if len(problems) > 20:
+            lines.append(f"  ... and {len(problems) - 20} more (catalog runs --problems {s.id})")
     if s.error:
         lines.append(f"Note: {s.error}")
     return "\n".join(lines)
