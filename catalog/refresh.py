@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from catalog import store
 from catalog.db import ensure_schema, make_engine
 from catalog.errors import CatalogError
-from catalog.history import RunView
 from catalog.lock import refresh_lock
 from catalog.schema import CrawlRun, PageProblem
 from catalog.sources import DEFAULT_SOURCE, CrawlReport, RefreshOptions, Source, SourceContext, load_source
+from catalog.views import RunView
 from catalog.writer import DEFAULT_BATCH_SIZE, BatchWriter
 
 if TYPE_CHECKING:
