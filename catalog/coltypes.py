@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Dialect, Numeric, String, types
 
+from catalog.dbvalues import money_from_db, money_to_db, timestamp_from_db, timestamp_to_db
+
 
 class Money(types.TypeDecorator[Decimal]):
     """An exact decimal amount, read back digit for digit as it was written.
@@ -26,18 +28,10 @@ class Money(types.TypeDecorator[Decimal]):
         return dialect.type_descriptor(String(48))
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, Decimal):
-            raise TypeError(f"money must be a Decimal, not {type(value).__name__} (floats lose digits)")
-        if not value.is_finite():
-            raise ValueError(f"money must be finite, got {value}")
-        return value if dialect.name == "postgresql" else format(value, "f")
+        return money_to_db(value, dialect.name)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return value if isinstance(value, Decimal) else Decimal(value)
+        return money_from_db(value)
 
 
 class UTCDateTime(types.TypeDecorator[dt.datetime]):
@@ -47,16 +41,7 @@ class UTCDateTime(types.TypeDecorator[dt.datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware")
-        value = value.astimezone(dt.UTC)
-        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+        return timestamp_to_db(value, dialect.name)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        return timestamp_from_db(value)

@@ -40,6 +40,8 @@ class Component:
     quantity_label: str = ""
     #: units of the quantity one amount buys (1,000,000 tokens, 1 image)
     per: Decimal = Decimal(1)
+    #: the quantity is counted in whole units (tokens, images); seconds may be fractional
+    whole: bool = True
     #: whether a workload's cost uses it (the headline figure never is)
     costed: bool = True
     #: labels of its line in a page's Pricing block ("Input $0.027 / 1M tokens"), any case and spacing
@@ -51,6 +53,8 @@ class Component:
     printed_units: tuple[str, ...] = ()
     #: its column in exports and in the current_prices view (the name, unless given)
     column: str = ""
+    #: a word for it beside others of its unit: "$0.027 in, $0.20 out / 1M tokens"
+    brief: str = ""
 
     def __post_init__(self) -> None:
         if not self.column:
@@ -67,16 +71,16 @@ _TOKENS = ("1M tokens", "1K tokens")
 #: every component, in the order they are listed everywhere
 COMPONENTS: tuple[Component, ...] = (
     Component("input_per_mtok", "input per 1M tokens", "Input", "1M tokens", "input_tokens", "input tokens",
-              MILLION, page_labels=("Input",), llms_keys=("input",), printed_units=_TOKENS),
+              MILLION, page_labels=("Input",), llms_keys=("input",), printed_units=_TOKENS, brief="in"),
     Component("output_per_mtok", "output per 1M tokens", "Output", "1M tokens", "output_tokens", "output tokens",
-              MILLION, page_labels=("Output",), llms_keys=("output",), printed_units=_TOKENS),
+              MILLION, page_labels=("Output",), llms_keys=("output",), printed_units=_TOKENS, brief="out"),
     Component("cache_read_per_mtok", "cached input per 1M tokens", "Cached input", "1M tokens",
               "cached_input_tokens", "cached input tokens", MILLION,
               page_labels=("Cached input", "Cache read"), llms_keys=("cached input", "cache read"),
-              printed_units=_TOKENS),
+              printed_units=_TOKENS, brief="cached in"),
     Component("per_image", "per image", "Images", "image", "images", "images",
               page_labels=("Per Image",), llms_keys=("per image",), printed_units=("image",)),
-    Component("per_second", "per second", "Seconds", "second", "seconds", "seconds",
+    Component("per_second", "per second", "Seconds", "second", "seconds", "seconds", whole=False,
               page_labels=("Per Second",), llms_keys=("per second",), printed_units=("second",)),
     Component("per_call", "per call", "Calls", "call", None, "calls",
               page_labels=("Per Call", "Per Request"), llms_keys=("per call", "per request"),

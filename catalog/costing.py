@@ -1,21 +1,22 @@
 """What a workload costs on each offering, exactly (Decimal), and the ranking of offerings by it.
 
-A workload is counts per call: input tokens, output tokens, images, seconds (of video). Each
-count is priced by one component of the offering:
+A workload is counts per call, one per quantity of the price components (catalog.components:
+input tokens, output tokens, cached input tokens, images, seconds), and a number of calls. Each
+count is priced by its component, per the units one amount buys:
 
-    input tokens  x input_per_mtok  / 1,000,000        images  x per_image
-    output tokens x output_per_mtok / 1,000,000        seconds x per_second
+    input tokens x (input price per 1M tokens) / 1,000,000         images x (price per image) ...
 
-`calls` repeats the workload: every component's cost is multiplied by it (default 1). The
-catalog records no per-call price. The site's headline figure printed "/ call" is the mean of the
-input and output prices per 1M tokens (its specifications say "per million tokens"), so it is
-never used as a per-call price nor as any other cost component.
+`calls` repeats the workload: every count's cost is multiplied by it (default 1). A price per
+call (per_call) is charged once per call wherever the offering has one; a workload of calls
+alone (no counts) needs it. The site's headline figure printed "/ call" beside token prices is
+the mean of the input and output prices per 1M tokens (its specifications say "per million
+tokens"), so it is never used as a price: it is not per_call, and no component is costed from it.
 
-An offering that lacks a component the workload needs is *missing* it: it gets no total (never a
-total that counts the missing part as 0) and is listed after the priced offerings, with the
+An offering that lacks a component the workload needs is *missing* it: it gets no cost (never a
+cost that counts the missing part as 0) and is listed after the priced offerings, with the
 missing components named. Costs in different currencies are never ranked together: offerings
 priced in USD form the main ranking, each other currency its own; an offering whose needed
-prices are in several currencies has no total.
+prices are in several currencies has no cost.
 
 Every cost is exact: all arithmetic runs in exact_arithmetic(), a context of PRECISION digits in
 which a result that would need rounding raises PrecisionExceeded instead. Rounding happens only to show
@@ -41,10 +42,10 @@ from decimal import (
 )
 from typing import Any, Protocol
 
+from catalog.components import PER_CALL, QUANTITIES
 from catalog.errors import CatalogError
 
 BASE_CURRENCY = "USD"
-MILLION = Decimal(1_000_000)
 #: significant digits for cost arithmetic. A count below 10^15 with at most 6 decimals (what
 #: catalog.units accepts) times calls up to 10^15 times a price below 10^18 with at most 12
 #: decimals (what catalog.records accepts) lies between 10^-18 and 10^48: four such parts add up
@@ -89,52 +90,89 @@ def round_for_display(amount: Decimal, places: int) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-places), context=context)
 
 
-#: workload quantity -> (price component, how many units the component's amount buys)
-QUANTITIES: dict[str, tuple[str, Decimal]] = {
-    "input_tokens": ("input_per_mtok", MILLION),
-    "output_tokens": ("output_per_mtok", MILLION),
-    "images": ("per_image", Decimal(1)),
-    "seconds": ("per_second", Decimal(1)),
-}
-
-
-@dataclass(frozen=True)
 class Workload:
-    """Counts per call, and the number of calls. Zero means the workload does not use that part."""
+    """Counts per call, one per workload quantity of the registry (``input_tokens``,
+    ``output_tokens``, ``cached_input_tokens``, ``images``, ``seconds``), and the number of calls.
 
-    input_tokens: Decimal = Decimal(0)
-    output_tokens: Decimal = Decimal(0)
-    images: Decimal = Decimal(0)
-    seconds: Decimal = Decimal(0)
-    calls: Decimal = Decimal(1)
+        Workload(input_tokens=1_500_000, output_tokens=200_000)
+        Workload(calls=1000)            # what 1,000 calls cost where a call has a price
 
-    def __post_init__(self) -> None:
-        for name in (*QUANTITIES, "calls"):
-            value = Decimal(getattr(self, name))
-            if not value.is_finite() or value < 0:
-                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-            object.__setattr__(self, name, value)
+    A count left out (or 0) is not used. Counts are exact decimals (ints and strings welcome,
+    floats refused: they are not the numbers they look like).
+    """
+
+    __slots__ = ("counts", "calls")
+
+    def __init__(self, *, calls: int | str | Decimal = 1, **counts: int | str | Decimal) -> None:
+        unknown = sorted(set(counts) - set(QUANTITIES))
+        if unknown:
+            raise ValueError(f"no workload quantity {', '.join(unknown)}; known: {', '.join(QUANTITIES)}, calls")
+        values = {name: _count(name, counts.get(name, 0)) for name in QUANTITIES}
+        object.__setattr__(self, "counts", values)
+        object.__setattr__(self, "calls", _count("calls", calls))
+
+    def __getattr__(self, name: str) -> Decimal:
+        counts = object.__getattribute__(self, "counts")
+        if name in counts:
+            return counts[name]
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Workload is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Workload) and (self.counts, self.calls) == (other.counts, other.calls)
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.counts.values()), self.calls))
+
+    def __repr__(self) -> str:
+        used = ", ".join(f"{name}={value}" for name, value in self.counts.items() if value)
+        return f"Workload({used + ', ' if used else ''}calls={self.calls})"
+
+    @property
+    def used(self) -> dict[str, Decimal]:
+        """The quantities this workload counts (non-zero), in registry order."""
+        return {name: value for name, value in self.counts.items() if value}
 
     @property
     def components(self) -> tuple[str, ...]:
-        """The price components this workload needs, in a fixed order."""
-        return tuple(component for name, (component, _) in QUANTITIES.items() if getattr(self, name))
+        """The price components this workload needs, in registry order: those of its counts,
+        or, for calls alone, the price per call."""
+        if not self.calls:
+            return ()
+        needed = tuple(QUANTITIES[name].name for name in self.used)
+        return needed or (PER_CALL.name,)
 
     @property
     def empty(self) -> bool:
-        return not self.components or not self.calls
+        return not self.components
 
     def quantity(self, component: str) -> Decimal:
-        """The total units of COMPONENT's measure over all calls (tokens, images, seconds)."""
-        for name, (comp, _) in QUANTITIES.items():
-            if comp == component:
+        """The total units of COMPONENT's measure over all calls (tokens, images, seconds, calls)."""
+        if component == PER_CALL.name:
+            return self.calls
+        for name, priced in QUANTITIES.items():
+            if priced.name == component:
                 with exact_arithmetic():
-                    return getattr(self, name) * self.calls
+                    return self.counts[name] * self.calls
         raise KeyError(component)
 
 
+def _count(name: str, value: int | str | Decimal) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError(f"{name} must be an int, a decimal string or a Decimal, not a float")
+    try:
+        number = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return number
+
+
 class Priced(Protocol):
-    """What costing reads from an offering (an OfferingView or a catalog.search.Brief)."""
+    """What costing reads from an offering (a catalog.views.OfferingView or a catalog.reader.Brief)."""
 
     provider: str
     model_id: str
@@ -142,10 +180,10 @@ class Priced(Protocol):
     prices: Mapping[str, Any]  # component -> something with .amount (Decimal) and .currency
 
 
-class Cost:
+class Quote:
     """One offering's cost for a workload: per component (None where the price is missing)."""
 
-    __slots__ = ("offering", "parts", "currency", "missing", "total")
+    __slots__ = ("offering", "parts", "currency", "missing", "cost")
 
     def __init__(
         self,
@@ -153,36 +191,41 @@ class Cost:
         parts: dict[str, Decimal | None],
         currency: str | None,
         missing: list[str],
-        total: Decimal | None,
+        cost: Decimal | None,
     ):
         self.offering = offering
+        #: component -> what it costs (None: the offering has no price for it)
         self.parts = parts
         #: the currency of the needed prices; None when they are in several currencies (or none)
         self.currency = currency
         #: the needed components the offering has no price for
         self.missing = missing
         #: the workload's cost; None when a component is missing or the currencies are mixed
-        self.total = total
+        self.cost = cost
 
     @property
     def mixed_currencies(self) -> bool:
         return self.currency is None and not self.missing
 
     def __repr__(self) -> str:
-        return f"Cost({self.offering.provider}/{self.offering.model_id}, {self.total} {self.currency}, missing={self.missing})"
+        return f"Quote({self.offering.provider}/{self.offering.model_id}, {self.cost} {self.currency}, missing={self.missing})"
 
 
-def _factors(workload: Workload) -> list[tuple[str, Decimal]]:
-    """(component, units of the workload per unit the price is quoted in), for the needed components."""
+def _factors(workload: Workload) -> list[tuple[str, Decimal, bool]]:
+    """(component, units of the workload per unit its price is quoted in, needed) for every
+    component the workload can be charged: the needed ones, then the price per call wherever an
+    offering has one."""
     with exact_arithmetic():
-        return [
-            (component, getattr(workload, name) * workload.calls / per)  # per is a power of ten
-            for name, (component, per) in QUANTITIES.items()
-            if getattr(workload, name)
+        factors = [
+            (QUANTITIES[name].name, count * workload.calls / QUANTITIES[name].per, True)  # per: a power of ten
+            for name, count in workload.used.items()
         ]
+    if workload.calls:
+        factors.append((PER_CALL.name, workload.calls, not factors))
+    return factors
 
 
-def _cost(offering: Priced, factors: list[tuple[str, Decimal]]) -> Cost:
+def _quote(offering: Priced, factors: list[tuple[str, Decimal, bool]]) -> Quote:
     """The cost for the workload of FACTORS; run inside exact_arithmetic()."""
     parts: dict[str, Decimal | None] = {}
     missing: list[str] = []
@@ -190,11 +233,12 @@ def _cost(offering: Priced, factors: list[tuple[str, Decimal]]) -> Cost:
     currencies = 0
     total = _ZERO
     prices = offering.prices
-    for component, factor in factors:
+    for component, factor, needed in factors:
         price = prices.get(component)
         if price is None:
-            parts[component] = None
-            missing.append(component)
+            if needed:
+                parts[component] = None
+                missing.append(component)
             continue
         parts[component] = part = factor * price.amount
         total += part
@@ -203,14 +247,14 @@ def _cost(offering: Priced, factors: list[tuple[str, Decimal]]) -> Cost:
             currencies += 1
     if currencies > 1:
         currency = None
-    return Cost(offering, parts, currency, missing, None if missing or currency is None else total)
+    return Quote(offering, parts, currency, missing, None if missing or currency is None else total)
 
 
-def cost(offering: Priced, workload: Workload) -> Cost:
+def cost(offering: Priced, workload: Workload) -> Quote:
     """The cost of WORKLOAD on OFFERING, component by component, exact."""
     factors = _factors(workload)
     with exact_arithmetic():
-        return _cost(offering, factors)
+        return _quote(offering, factors)
 
 
 @dataclass
@@ -219,15 +263,15 @@ class Ranking:
     then the offerings that cannot be ranked (a missing price, or mixed currencies)."""
 
     workload: Workload
-    by_currency: dict[str, list[Cost]] = field(default_factory=dict)
-    unpriced: list[Cost] = field(default_factory=list)
+    by_currency: dict[str, list[Quote]] = field(default_factory=dict)
+    unpriced: list[Quote] = field(default_factory=list)
 
     @property
     def currencies(self) -> list[str]:
         """Currencies with ranked offerings, USD first, then alphabetically."""
         return sorted(self.by_currency, key=lambda c: (c != BASE_CURRENCY, c))
 
-    def ordered(self) -> list[Cost]:
+    def ordered(self) -> list[Quote]:
         """Everything, in the order shown: each currency's ranking, then the unpriced."""
         return [c for currency in self.currencies for c in self.by_currency[currency]] + self.unpriced
 
@@ -235,20 +279,20 @@ class Ranking:
         return sum(len(costs) for costs in self.by_currency.values()) + len(self.unpriced)
 
 
-def _order(cost: Cost) -> tuple:
-    return cost.total, cost.offering.provider, cost.offering.model_id
+def _order(quote: Quote) -> tuple:
+    return quote.cost, quote.offering.provider, quote.offering.model_id
 
 
 def rank(offerings: Iterable[Priced], workload: Workload) -> Ranking:
     """Rank OFFERINGS by the cost of WORKLOAD, cheapest first (ties by provider, then model ID)."""
     if workload.empty:
-        raise ValueError("the workload is empty: give at least one count of tokens, images or seconds")
+        raise ValueError("the workload is empty: give at least one count (tokens, images, seconds) or calls")
     ranking = Ranking(workload)
     factors = _factors(workload)
     with exact_arithmetic():
-        costs = [_cost(offering, factors) for offering in offerings]
+        costs = [_quote(offering, factors) for offering in offerings]
     for result in costs:
-        if result.total is None:
+        if result.cost is None:
             ranking.unpriced.append(result)
         elif result.currency in ranking.by_currency:
             ranking.by_currency[result.currency].append(result)

@@ -15,6 +15,9 @@ from catalog.errors import DatabaseError
 
 ENV_VAR = "CATALOG_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+#: the schema revision this catalog reads and writes: the head of migrations/versions (a test
+#: checks the two agree). A database at it is used as it is, without loading Alembic.
+SCHEMA_REVISION = "0002"
 
 
 def default_url() -> str:
@@ -27,6 +30,18 @@ def default_url() -> str:
 def resolve_url(option: str | None = None) -> str:
     """--db, else $CATALOG_DATABASE_URL, else the default SQLite file."""
     return option or os.environ.get(ENV_VAR) or default_url()
+
+
+def redacted(url: str) -> str:
+    """URL to show a person: its password replaced by ***. (catalog.db.describe does the same
+    for an engine; this one needs no SQLAlchemy.)"""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if not sep or "@" not in authority:
+        return url
+    credentials, _, host = authority.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}{slash}{path}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -180,6 +195,8 @@ def ensure_schema(engine: Engine) -> Migration | None:
     from catalog.lock import schema_lock
 
     try:
+        if _stored_revision(engine) == SCHEMA_REVISION:
+            return None
         head = head_revision()
         current = current_revision(engine)
         if current == head:
@@ -193,6 +210,17 @@ def ensure_schema(engine: Engine) -> Migration | None:
         raise
     except (SQLAlchemyError, CommandError) as exc:
         raise DatabaseError(f"database {describe(engine)} failed: {exc.__class__.__name__}: {exc}; check --db") from None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision in alembic_version, read cheaply (None when there is no such table or row)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def _bring_to(engine: Engine, head: str) -> Migration | None:
@@ -212,3 +240,38 @@ def _bring_to(engine: Engine, head: str) -> Migration | None:
     require_known(current)
     upgrade(engine)
     return Migration(before=current, after=head)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a catalog database is (password hidden) and its schema revision against this catalog's."""
+
+    location: str
+    revision: str | None
+    head: str
+
+
+def schema_state(url: str) -> SchemaState:
+    """The schema revision of the database at URL; DatabaseError when it is unreachable or newer."""
+    from sqlalchemy.exc import OperationalError
+
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        raise unreachable(engine, exc) from None
+    finally:
+        engine.dispose()
+    require_known(revision)
+    return SchemaState(describe(engine), revision, head_revision())
+
+
+def migrate(url: str) -> tuple[SchemaState, Migration | None]:
+    """Create the schema of the database at URL or bring it to this catalog's revision; what it
+    is now, and what was done (None: it was already current, or another process just did it)."""
+    engine = make_engine(url)
+    try:
+        done = ensure_schema(engine)
+    finally:
+        engine.dispose()
+    return SchemaState(describe(engine), head_revision(), head_revision()), done

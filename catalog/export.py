@@ -14,36 +14,20 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from catalog.components import COMPONENTS
 from catalog.errors import CatalogError
-from catalog.queries import OfferingView
+from catalog.views import OfferingView
 
+#: price column -> component: one column per component of the registry, in its order
+PRICE_COLUMNS = {c.column: c.name for c in COMPONENTS}
+#: the export's columns, in order: the current_prices view's columns (migrations/versions/0002)
 COLUMNS = (
-    "provider",
-    "provider_name",
-    "model_id",
-    "name",
-    "creator",
-    "category",
-    "task",
-    "open_source",
-    "input_per_mtok",
-    "output_per_mtok",
-    "per_image",
-    "per_second",
-    "headline_price",
-    "headline_unit",
-    "date_added",
-    "source_url",
-    "first_seen",
-    "last_seen",
+    "provider", "provider_name", "model_id", "name", "creator", "category", "task", "open_source", "currency",
+    *PRICE_COLUMNS,
+    "headline_unit", "date_added", "source_url", "first_seen", "last_seen",
 )
-PRICE_COLUMNS = {
-    "input_per_mtok": "input_per_mtok",
-    "output_per_mtok": "output_per_mtok",
-    "per_image": "per_image",
-    "per_second": "per_second",
-    "headline_price": "headline",
-}
+#: the formats write() knows
+FORMATS = ("csv", "json")
 #: a spreadsheet evaluates a cell that starts with one of these (OWASP CSV injection)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,6 +48,7 @@ def export_row(view: OfferingView) -> dict[str, Any]:
         "category": view.category,
         "task": view.task,
         "open_source": view.open_source,
+        "currency": view.currency,
     }
     for column, component in PRICE_COLUMNS.items():
         amount = view.amount(component)
@@ -120,6 +105,15 @@ def json_rows(views: Iterable[OfferingView]) -> Iterator[dict[str, Any]]:
         row = export_row(view)
         row["related"] = list(view.related)
         yield row
+
+
+def write(fmt: str, views: Iterable[OfferingView], out: IO[str], *, raw: bool = False) -> int:
+    """VIEWS written to OUT in FMT (one of FORMATS); RAW: CSV cells left as they are. Returns the count."""
+    if fmt == "csv":
+        return write_csv(views, out, raw=raw)
+    if fmt == "json":
+        return write_json(views, out)
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def write_json(views: Iterable[OfferingView], out: IO[str]) -> int:

@@ -1,7 +1,7 @@
 """What one observation of a model page says: the typed record the spiders hand to the catalog.
 
 Prices are ``prices: {component: amount}``, keyed by the names of catalog.components (whose
-names carry their units: ``input_per_mtok`` is money per one million tokens); money is
+names carry their units: ``..._per_mtok`` is money per one million tokens); money is
 ``Decimal`` as printed on the page (``0.20`` stays ``0.20``); a price the page does not show
 is absent, never zero.
 """
@@ -25,7 +25,6 @@ from catalog.limits import (
     URL_CHARS,
 )
 from catalog.text import stored
-
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=30, decimal_places=12)]
 

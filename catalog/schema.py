@@ -136,7 +136,7 @@ class Price(Base):
 
     id: Mapped[intpk]
     offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id"))
-    #: input_per_mtok, output_per_mtok, per_image, per_second or headline
+    #: the name of a price component (catalog.components), e.g. per_image or headline
     component: Mapped[str] = mapped_column(String(32))
     amount: Mapped[Decimal]
     currency: Mapped[str] = mapped_column(String(3))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -27,9 +26,8 @@ from catalog.schema import (
     Provider,
     RelatedLink,
 )
+from catalog.views import SUSPECT_FACTOR, is_suspect  # noqa: F401 - the store's rule, defined with the views
 
-#: a price that moves by more than this factor in one refresh is recorded but flagged
-SUSPECT_FACTOR = Decimal(10)
 #: SQLite allows 32,766 bound parameters per statement; keep IN lists well below
 CHUNK = 900
 
@@ -409,14 +407,6 @@ def _apply_prices(
             }
         )
     return changes
-
-
-def is_suspect(old: Decimal, new: Decimal) -> bool:
-    """Whether a move from OLD to NEW is more than SUSPECT_FACTOR either way (or to or from 0)."""
-    if old == 0 or new == 0:
-        return old != new
-    ratio = new / old
-    return ratio > SUSPECT_FACTOR or ratio < 1 / SUSPECT_FACTOR
 
 
 def _mark_prices_seen(session: Session, run: CrawlRun, price_ids: list[int], now: dt.datetime) -> None:

@@ -188,24 +188,24 @@ def _full_message(db_url: str) -> str:
 
 @pytest.mark.parametrize("wrap", [True, False], ids=["through SQLAlchemy", "from the driver"])
 def test_a_full_database_disk_is_named(catalog_db, engine, tmp_path, monkeypatch, wrap):
-    """What a command says when the database's disk fills up under it, read through SQLAlchemy
-    (`runs`) or the driver itself (the fast reader of `models`)."""
+    """What a command says when the database's disk fills up under it, as SQLAlchemy reports it
+    (how a write fails) or as the driver itself does (the reader of every query command)."""
     from sqlalchemy.exc import OperationalError
 
-    from catalog import history, search
+    from catalog.reader import Reader
 
     error = _disk_full(engine.dialect.name, tmp_path)
     if wrap:
         def fail(*args, **kwargs):
             raise OperationalError("SELECT ...", {}, error)
 
-        monkeypatch.setattr(history, "list_runs", fail)
+        monkeypatch.setattr(Reader, "runs", fail)
         args = ["runs"]
     else:
         def fail(*args, **kwargs):
             raise error
 
-        monkeypatch.setattr(search.Reader, "offerings", fail)
+        monkeypatch.setattr(Reader, "offerings", fail)
         args = ["models"]
     result = CliRunner().invoke(cli, [*args, "--db", catalog_db], prog_name="catalog")
     assert (result.exit_code, result.output) == (1, _full_message(catalog_db))

@@ -18,8 +18,9 @@ from catalog.cli import cli
 from tests.catalog_data import RECORDS, fill
 
 HEADER = (
-    "provider,provider_name,model_id,name,creator,category,task,open_source,input_per_mtok,output_per_mtok,"
-    "per_image,per_second,headline_price,headline_unit,date_added,source_url,first_seen,last_seen\n"
+    "provider,provider_name,model_id,name,creator,category,task,open_source,currency,input_per_mtok,output_per_mtok,"
+    "cache_read_per_mtok,per_image,per_second,per_call,headline_price,headline_unit,date_added,source_url,first_seen,"
+    "last_seen\n"
 )
 SEEN = "2026-11-01T06:00:00+00:00,2026-11-08T06:00:00+00:00"
 
@@ -35,7 +36,11 @@ def run(db_url: str, *args: str):
 
 
 def _row(name: str, model_id: str, prices: str) -> str:
-    return (f"open_router,OpenRouter,{model_id},{name},formula,LLM Models,Text Generation,,{prices},call,,"
+    """A formula offering's CSV row; PRICES: input,output,image,second,headline (no cached input,
+    no price per call: those cells are empty)."""
+    i, o, image, second, headline = prices.split(",")
+    prices = ",".join([i, o, "", image, second, "", headline])
+    return (f"open_router,OpenRouter,{model_id},{name},formula,LLM Models,Text Generation,,USD,{prices},call,,"
             f"https://catalog.test/models/open_router/{model_id}.md,{SEEN}\n")
 
 
@@ -74,8 +79,9 @@ def test_filters_like_models(catalog_db):
     assert json.loads(result.output) == [{
         "provider": "deepinfra", "provider_name": "DeepInfra", "model_id": "meta-llama-llama-3.2-1b-instruct",
         "name": "Meta: Llama 3.2 1B Instruct", "creator": "meta-llama", "category": "LLM Models",
-        "task": "Text Generation", "open_source": False, "input_per_mtok": "0.01", "output_per_mtok": "0.05",
-        "per_image": None, "per_second": None, "headline_price": "0.030000", "headline_unit": "call",
+        "task": "Text Generation", "open_source": False, "currency": "USD", "input_per_mtok": "0.01",
+        "output_per_mtok": "0.05", "cache_read_per_mtok": None, "per_image": None, "per_second": None,
+        "per_call": None, "headline_price": "0.030000", "headline_unit": "call",
         "date_added": "2026-03-01",
         "source_url": "https://catalog.test/models/deepinfra/meta-llama-llama-3.2-1b-instruct.md",
         "first_seen": "2026-11-01T06:00:00+00:00", "last_seen": "2026-11-08T06:00:00+00:00", "related": [],
@@ -83,7 +89,7 @@ def test_filters_like_models(catalog_db):
     images = run(catalog_db, "--category", "image generation")
     assert images.output == HEADER + (
         "together_ai,Together AI,black-forest-labs-flux-1-schnell,Black Forest Labs: FLUX.1 [schnell],"
-        "black-forest-labs,Image Generation,Text to Image,,,,0.003,,0.003,image,2025-11-02,"
+        "black-forest-labs,Image Generation,Text to Image,,USD,,,,0.003,,,0.003,image,2025-11-02,"
         f"https://catalog.test/models/together_ai/black-forest-labs-flux-1-schnell.md,{SEEN}\n"
     )
 
@@ -107,7 +113,7 @@ def test_nothing_matched_exits_1(catalog_db):
 def _view(name: str, creator: str):
     import datetime as dt
 
-    from catalog.queries import OfferingView
+    from catalog.views import OfferingView
 
     seen = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
     return OfferingView(
@@ -124,7 +130,7 @@ def test_cells_starting_with_tab_or_cr_are_neutralised():
     out = io.StringIO()
     assert write_csv([_view("\t=1+2", "\r=cmd|' /C calc'!A0")], out) == 1
     assert out.getvalue() == HEADER + (
-        "p,,m,'\t=1+2,\"'\r=cmd|' /C calc'!A0\",,,,,,,,,,,https://catalog.test/m,"
+        "p,,m,'\t=1+2,\"'\r=cmd|' /C calc'!A0\"," + "," * 13 + "https://catalog.test/m,"
         "2026-11-01T06:00:00+00:00,2026-11-01T06:00:00+00:00\n"
     )
     # read back as a spreadsheet would: every cell whole, the CR one quoted (a bare CR ends a row)

@@ -49,7 +49,19 @@ def tsv(*rows: str) -> str:
     return "".join("\t".join(row.split("|")) + "\n" for row in rows)
 
 
-MODEL_HEADER = "provider|model_id|name|category|currency|input_per_mtok|output_per_mtok|per_image|per_second|date_added"
+MODEL_HEADER = ("provider|model_id|name|category|currency|input_per_mtok|output_per_mtok|cache_read_per_mtok|"
+                "per_image|per_second|per_call|date_added")
+
+
+def models_tsv(*rows: str) -> str:
+    """The piped `models` table: MODEL_HEADER, then ROWS written as
+    provider|model_id|name|category|currency|input|output|image|second|added (the fixtures price
+    nothing per cached token or per call: those columns are empty)."""
+    out = []
+    for row in rows:
+        cells = row.split("|")
+        out.append("|".join([*cells[:7], "", *cells[7:9], "", cells[9]]))
+    return tsv(MODEL_HEADER, *out)
 
 # --- models ---------------------------------------------------------------------------------------
 
@@ -57,8 +69,7 @@ MODEL_HEADER = "provider|model_id|name|category|currency|input_per_mtok|output_p
 def test_models_lists_current_offerings_by_name(catalog_db):
     result = run(catalog_db, "models")
     assert result.exit_code == 0
-    assert result.output == tsv(
-        MODEL_HEADER,
+    assert result.output == models_tsv(
         "open_router|formula-plus|+1|LLM Models|USD|1|2|||",
         "open_router|formula-minus|-2|LLM Models|USD|2|4|||",
         'open_router|formula-hyperlink|=HYPERLINK("http://x")|LLM Models|USD|0.5|1.5|||',
@@ -79,8 +90,7 @@ def test_models_lists_current_offerings_by_name(catalog_db):
 @pytest.mark.parametrize("query", [["llama", "3.2", "1b"], ["1B", "LLAMA", "3.2"], ["llama 3.2 1b"], ["2-1b"]])
 def test_models_query_words_in_any_order_and_case(catalog_db, query):
     result = run(catalog_db, "models", *query)
-    assert (result.exit_code, result.output) == (0, tsv(
-        MODEL_HEADER,
+    assert (result.exit_code, result.output) == (0, models_tsv(
         "deepinfra|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|LLM Models|USD|0.01|0.05|||2026-03-01",
         "together_ai|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|LLM Models|USD|0.027|0.20|||2026-02-20",
     ))
@@ -88,8 +98,7 @@ def test_models_query_words_in_any_order_and_case(catalog_db, query):
 
 def test_models_filters_sort_and_limit(catalog_db):
     result = run(catalog_db, "models", "--provider", "DEEPINFRA", "--category", "llm models", "--sort", "price")
-    assert (result.exit_code, result.output) == (0, tsv(
-        MODEL_HEADER,
+    assert (result.exit_code, result.output) == (0, models_tsv(
         "deepinfra|meta-llama-llama-3.2-1b-instruct|Meta: Llama 3.2 1B Instruct|LLM Models|USD|0.01|0.05|||2026-03-01",
         "deepinfra|meta-llama-llama-3.1-70b-instruct|Meta: Llama 3.1 70B Instruct|LLM Models|USD|0.23|0.40|||2025-07-23",
     ))
@@ -133,10 +142,8 @@ def test_models_terminal_prints_markup_and_escapes_inertly(catalog_db, terminal)
 
 
 def test_models_on_a_terminal_shows_the_first_rows(catalog_db, terminal, monkeypatch):
-    from catalog.cli import query
-
     terminal(100)
-    monkeypatch.setattr(query, "TERMINAL_ROWS", 3)
+    monkeypatch.setattr(render, "TERMINAL_ROWS", 3)
     result = run(catalog_db, "models", "--sort", "added")
     assert result.exit_code == 0
     assert result.output.splitlines()[2:] == [
@@ -158,8 +165,8 @@ def test_models_json(catalog_db):
     assert json.loads(result.output) == [{
         "provider": "deepinfra", "provider_name": "DeepInfra", "model_id": "google-veo-3",
         "name": "Google: Veo 3\x1b[31m", "creator": "google", "category": "Video Generation",
-        "task": "Text to Video", "open_source": None, "input_per_mtok": None, "output_per_mtok": None,
-        "per_image": None, "per_second": "0.40", "headline_price": "0.40", "headline_unit": "second",
+        "task": "Text to Video", "open_source": None, "input_per_mtok": None, "output_per_mtok": None, "cache_read_per_mtok": None,
+        "per_image": None, "per_second": "0.40", "per_call": None, "headline_price": "0.40", "headline_unit": "second",
         "date_added": "2026-04-01", "source_url": "https://catalog.test/models/deepinfra/google-veo-3.md",
         "first_seen": "2026-11-01T06:00:00+00:00", "last_seen": "2026-11-08T06:00:00+00:00", "currency": "USD",
     }]
@@ -241,8 +248,8 @@ def test_show_json(catalog_db):
     assert json.loads(result.output) == {
         "provider": "open_router", "provider_name": "OpenRouter", "model_id": "meta-llama-llama-3.3-70b-instruct",
         "name": "Meta: Llama 3.3 70B Instruct", "creator": "meta-llama", "category": "LLM Models",
-        "task": "Text Generation", "open_source": None, "input_per_mtok": "0.10", "output_per_mtok": None,
-        "per_image": None, "per_second": None, "headline_price": "0.10", "headline_unit": "call",
+        "task": "Text Generation", "open_source": None, "input_per_mtok": "0.10", "output_per_mtok": None, "cache_read_per_mtok": None,
+        "per_image": None, "per_second": None, "per_call": None, "headline_price": "0.10", "headline_unit": "call",
         "date_added": "2025-12-06",
         "source_url": "https://catalog.test/models/open_router/meta-llama-llama-3.3-70b-instruct.md",
         "first_seen": "2026-11-01T06:00:00+00:00", "last_seen": "2026-11-08T06:00:00+00:00", "currency": "USD",
@@ -417,8 +424,10 @@ hnell                                     tokens
         (["--seconds", "soon"], "Invalid value for '--seconds': 'soon' is not a number; "
                                 "use a number such as 90, 2.5, 1,200, 1.5k or 3e3"),
         (["-i", "5", "--calls", "0"], f"Invalid value for '--calls': '0' is less than 1; {WHOLE}"),
-        ([], "give a workload: at least one of --input-tokens, --output-tokens, --images or --seconds"),
-        (["-i", "0"], "give a workload: at least one of --input-tokens, --output-tokens, --images or --seconds"),
+        ([], ("give a workload: at least one of --input-tokens, --output-tokens, --cached-input-tokens, --images, "
+          "--seconds, or --calls for a price per call")),
+        (["-i", "0"], ("give a workload: at least one of --input-tokens, --output-tokens, --cached-input-tokens, --images, "
+          "--seconds, or --calls for a price per call")),
     ],
 )
 def test_compare_usage_errors_exit_2(catalog_db, args, error):
@@ -573,11 +582,13 @@ def test_empty_database(db_url, args):
 
 
 def test_fast_path_and_full_path_agree(catalog_db, monkeypatch):
-    from catalog import search
+    """The reader straight on the driver, and on the connection of an engine (how a database
+    that needed migrating is read), give the same answers."""
+    from catalog import reader
 
     args = ["compare", "llama", "-i", "1M", "-o", "200k", "--json"]
     fast = run(catalog_db, *args)
-    monkeypatch.setattr(search, "open_fast", lambda url: None)
+    monkeypatch.setattr(reader, "_connect_fast", lambda url: None)
     full = run(catalog_db, *args)
     assert fast.exit_code == full.exit_code == 0 and fast.output == full.output
 

@@ -59,7 +59,7 @@ def newer(engine):
 
 @pytest.mark.parametrize(
     "command",
-    [["db", "upgrade"], ["db", "current"], ["models"], ["compare", "x"], ["runs"], ["export"], ["history", "p/m"]],
+    [["db", "upgrade"], ["db", "current"], ["models"], ["compare", "x", "-i", "1"], ["runs"], ["export"], ["history", "p/m"]],
     ids=lambda c: " ".join(c),
 )
 def test_database_of_a_newer_catalog_is_refused_untouched(newer, command):

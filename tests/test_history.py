@@ -18,15 +18,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog import history, store
+from catalog import store
 from catalog.cli import cli
 from catalog.errors import CatalogError, NotFound
+from catalog.reader import Reader
 from catalog.records import Fetch, Observation, PageRecord
 from catalog.schedule import Interval
 from catalog.schema import Offering, Price
+from catalog.views import RunView
 
 T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
 SITE = "http://catalog.test"
@@ -207,19 +209,27 @@ def test_fail_on_change_exits_3_only_when_something_changed(engine):
     assert json.loads(loud.output)["added"] == [{"provider": "p", "model_id": "d"}]
 
 
+class CountingReader(Reader):
+    """The catalog's reader, counting the statements it sends."""
+
+    statements = 0
+
+    def _rows(self, sql, params=()):
+        self.statements += 1
+        return super()._rows(sql, params)
+
+
+def reader_of(engine, cls=Reader) -> Reader:
+    return cls(engine.raw_connection(), engine.dialect.name)
+
+
 def test_changes_cost_a_fixed_number_of_queries(engine):
     """The statement count does not grow with the catalog (nor with what changed)."""
 
     def count_queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            with Session(engine) as session:
-                history.changes(session)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
+        with reader_of(engine, CountingReader) as reader:
+            reader.changes()
+            return reader.statements
 
     first_refresh(engine)
     second_refresh(engine)
@@ -227,8 +237,8 @@ def test_changes_cost_a_fixed_number_of_queries(engine):
     many = [obs(f"x/m{i}", day(20), input_per_mtok=str(i + 1)) for i in range(300)]
     refresh(engine, day(20), *many)
     refresh(engine, day(21), *[obs(f"x/m{i}", day(21), input_per_mtok=str(i + 2)) for i in range(300)])
-    with Session(engine) as session:
-        assert len(history.changes(session).price_changes) == 300
+    with reader_of(engine) as reader:
+        assert len(reader.changes().price_changes) == 300
     assert count_queries() == small
 
 
@@ -290,8 +300,8 @@ def test_history_unknown_offering_suggests_the_closest(engine, filled):
     assert result.exit_code == 1
     assert result.output.startswith("Error: no offering 'p/aa'; did you mean p/a")
     assert result.output.count("\n") == 1
-    with Session(engine) as session, pytest.raises(NotFound):
-        history.offering_history(session, "nobody/nothing")
+    with reader_of(engine) as reader, pytest.raises(NotFound):
+        reader.history("nobody/nothing")
 
 
 def test_history_on_an_empty_catalog(engine):
@@ -468,17 +478,17 @@ def test_commands_have_help(name):
 
 
 def test_library_errors_are_catalog_errors(engine):
-    with Session(engine) as session, pytest.raises(CatalogError, match="two complete refreshes"):
-        history.changes(session)
+    with reader_of(engine) as reader, pytest.raises(CatalogError, match="two complete refreshes"):
+        reader.changes()
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Offering)) == 0
         assert session.scalar(select(func.count()).select_from(Price)) == 0
 
 
 def test_a_run_that_ends_another_day_shows_its_end_in_full():
-    from catalog.cli.history_cmds import run_row
+    from catalog.cli.render import run_row
 
-    run = history.RunView(
+    run = RunView(
         id=1, site=SITE, started_at=day(0).replace(hour=23, minute=50), finished_at=day(1).replace(hour=0, minute=5),
         status="complete", pages_fetched=0, pages_not_modified=0, pages_failed=0, bytes_downloaded=0,
         offerings_new=0, offerings_updated=0, offerings_unchanged=0, offerings_removed=0, price_changes=0, error=None,
@@ -497,7 +507,7 @@ def test_a_run_that_ends_another_day_shows_its_end_in_full():
     ],
 )
 def test_percent_of_a_price_change_is_exact_at_any_size(old, new, percent):
-    from catalog.history import PriceChange
+    from catalog.views import PriceChange
 
     change = PriceChange("p", "m", "input_per_mtok", Decimal(old), Decimal(new), "USD", "1M tokens", True)
     assert str(change.percent) == percent

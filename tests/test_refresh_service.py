@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from catalog import sources
 from catalog.cli import cli
 from catalog.errors import CatalogError
-from catalog.history import list_runs
+from catalog.reader import Reader
 from catalog.records import Fetch, NotModified, Observation, PageFailure, ProviderName
 from catalog.refresh import refresh_catalog, run_refresh
 from catalog.schema import Offering, Provider
@@ -154,6 +154,13 @@ def test_a_source_that_raises_fails_the_run(engine):
     with Session(engine) as session:
         run = list_runs(session)[0]
     assert (run.status, run.error) == ("failed", "RuntimeError('boom')")
+
+
+def list_runs(session):
+    """The runs as `catalog runs` reads them (catalog.reader, on this session's engine)."""
+    engine = session.get_bind()
+    with Reader(engine.raw_connection(), engine.dialect.name) as reader:
+        return reader.runs()
 
 
 def test_a_site_with_a_password_is_refused_before_anything_runs(engine):

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catalog import store
-from catalog.queries import current_offerings
+from catalog.reader import Reader
 from catalog.records import Fetch, Observation, PageRecord
 from catalog.schema import CrawlRun, Offering, Presence, Price
 
-T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
 SITE = "http://catalog.test"
 
 
@@ -41,6 +41,13 @@ def intervals(engine, table, model_id):
     with Session(engine) as session:
         off = session.scalars(select(Offering).where(Offering.source_url.like(f"%/{model_id}.md"))).one()
         return session.scalars(select(table).where(table.offering_id == off.id).order_by(table.id)).all()
+
+
+def current_offerings(session):
+    """The current offerings as the catalog reads them (catalog.reader, on this session's engine)."""
+    engine = session.get_bind()
+    with Reader(engine.raw_connection(), engine.dialect.name) as reader:
+        return reader.offerings()
 
 
 def open_prices(engine, model_id="m-1"):

@@ -13,11 +13,10 @@ import click
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
 
 from catalog import db
 from catalog.errors import CatalogError
-from catalog.siteurl import DEFAULT_SITE, site_root
+from catalog.siteurl import site_root
 
 
 class CatalogGroup(click.Group):
@@ -139,13 +138,6 @@ def open_engine(db_url: str | None) -> Engine:
     engine = db.make_engine(db.resolve_url(db_url))
     db.ensure_schema(engine)
     return engine
-
-
-def reading(engine: Engine) -> Session:
-    """A read-only session; connection failures become one-line DatabaseErrors."""
-    from sqlalchemy.orm import Session
-
-    return Session(engine)
 
 
 class SiteURL(click.ParamType):

@@ -90,7 +90,17 @@ def refresh(
     allow_mass_removal: bool,
     verbose: bool,
 ) -> None:
-    """Read the catalog site (or another source) and record every offering and price."""
+    """Read the catalog site (or another source) and record every offering and price.
+
+    Exits 0 when the refresh is complete, 1 otherwise (the summary says why); only a complete
+    refresh marks offerings that disappeared as removed.
+
+    \b
+    Examples:
+      catalog refresh
+      catalog refresh --sample --db sqlite:///demo.sqlite3
+      catalog refresh --site https://other.example --concurrency 4 --delay 0.5
+    """
     from catalog.refresh import run_refresh
     from catalog.sources import RefreshOptions
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import click
 
-from catalog import db
 from catalog.cli.common import db_url_option
 from catalog.units import WHOLE_FORMS, parse_count
 
@@ -53,34 +52,51 @@ def filter_options(func: Callable) -> Callable:
     return func
 
 
+#: short flags of the two counts typed most
+_SHORT_FLAGS = {"input_tokens": "-i", "output_tokens": "-o"}
+#: how each quantity is explained in --help
+_HELP = {
+    "input_tokens": "Input (prompt) tokens per call, e.g. 1.5M or 200k.",
+    "output_tokens": "Output (completion) tokens per call.",
+    "cached_input_tokens": "Input tokens per call read from the provider's prompt cache.",
+    "images": "Images generated per call.",
+    "seconds": "Seconds of video (or audio) generated per call, e.g. 90 or 2.5.",
+}
+
+
 def workload_options(func: Callable) -> Callable:
-    """The workload: --input-tokens, --output-tokens, --images, --seconds, --calls."""
-    options = [
-        click.option("--input-tokens", "-i", type=Count(), default="0", show_default=False,
-                     help="Input (prompt) tokens per call, e.g. 1.5M or 200k."),
-        click.option("--output-tokens", "-o", type=Count(), default="0",
-                     help="Output (completion) tokens per call."),
-        click.option("--images", type=Count(), default="0", help="Images generated per call."),
-        click.option("--seconds", type=Count(whole=False), default="0",
-                     help="Seconds of video (or audio) generated per call, e.g. 90 or 2.5."),
-        click.option("--calls", type=Count(minimum=1), default="1", show_default=True,
-                     help="Number of calls: every per-call count above is multiplied by it."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    """The workload: one count option per workload quantity of the price-component registry
+    (--input-tokens, --output-tokens, --cached-input-tokens, --images, --seconds), and --calls.
+    The command receives ``workload``, a catalog.costing.Workload."""
+    from catalog.components import QUANTITIES
+
+    @functools.wraps(func)
+    def wrapper(*args, calls: Decimal, **kwargs):
+        counts = {name: kwargs.pop(name) for name in QUANTITIES}
+        ctx = click.get_current_context()
+        if not any(counts.values()) and ctx.get_parameter_source("calls") is click.core.ParameterSource.DEFAULT:
+            options = ", ".join(c.quantity_option for c in QUANTITIES.values())
+            raise click.UsageError(f"give a workload: at least one of {options}, or --calls for a price per call")
+        from catalog.costing import Workload
+
+        return func(*args, workload=Workload(calls=calls, **counts), **kwargs)
+
+    wrapper = click.option("--calls", type=Count(minimum=1), default="1", show_default=True,
+                           help="Number of calls: every per-call count above is multiplied by it; alone, "
+                                "it prices offerings that charge per call.")(wrapper)
+    for name, component in reversed(QUANTITIES.items()):
+        flags = [component.quantity_option, *([_SHORT_FLAGS[name]] if name in _SHORT_FLAGS else [])]
+        wrapper = click.option(*flags, name, type=Count(whole=component.whole),
+                               default="0", help=_HELP.get(name, f"{component.quantity_label} per call."))(wrapper)
+    return wrapper
 
 
 def json_option(func: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON (full precision) instead of a table.")(func)
 
 
-def reader_option(func: Callable) -> Callable:
-    """--db URL (or $CATALOG_DATABASE_URL); the command receives a catalog.search.Reader.
-
-    The reader uses the database driver directly when the database is at the current schema,
-    and otherwise opens it as every command does (creating or migrating it first).
-    """
+def catalog_option(func: Callable) -> Callable:
+    """--db URL (or $CATALOG_DATABASE_URL); the command receives ``cat``, an open catalog.Catalog."""
 
     @db_url_option
     @functools.wraps(func)
@@ -92,33 +108,12 @@ def reader_option(func: Callable) -> Callable:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            reader = open_reader(db_url)
-            try:
-                return func(reader=reader, **kwargs)
-            finally:
-                reader.close()
+            from catalog.api import Catalog
+
+            with Catalog.open(db_url) as cat:
+                return func(cat=cat, **kwargs)
         finally:
             if collecting:
                 gc.enable()
 
     return wrapper
-
-
-def open_reader(db_url: str | None):
-    from catalog.search import Reader, open_fast
-
-    url = db.resolve_url(db_url)
-    reader = open_fast(url)
-    if reader is not None:
-        return reader
-    from sqlalchemy.exc import OperationalError
-
-    from catalog.cli.common import open_engine
-
-    engine = open_engine(url)
-    try:
-        connection = engine.raw_connection()
-    except OperationalError as exc:
-        engine.dispose()
-        raise db.unreachable(engine, exc) from None
-    return Reader(connection, engine.dialect.name, on_close=engine.dispose)

@@ -13,6 +13,7 @@ are removed before printing, so a page cannot move the cursor or recolour the te
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -207,3 +208,491 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+# === presenting the catalog's answers ===============================================================
+# Each command hands one answer of catalog.Catalog to one of these: lines or a table for people,
+# tab-separated values for pipes, JSON for programs. Nothing below queries or decides policy.
+
+#: rows a table shows on a terminal unless --limit says otherwise (rich needs seconds for 10,000;
+#: piped output and --json carry every row)
+TERMINAL_ROWS = 50
+
+
+def when(moment: Any, empty: str = "now") -> str:
+    """A timestamp for reading: UTC to the second."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else empty
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+# --- offerings (models, show) ---------------------------------------------------------------------
+
+
+def price_summary(view: Any) -> str:
+    """One line of prices with units: '$0.027 in, $0.20 out / 1M tokens', '0.04 EUR / image'."""
+    from catalog.components import HEADLINE, costed
+
+    def money(component: str) -> str:
+        price = view.prices[component]
+        value = exact(price.amount)
+        return f"${value}" if price.currency == "USD" else f"{value} {price.currency}"
+
+    groups: dict[str, list[str]] = {}
+    for c in costed():
+        if c.name in view.prices:
+            groups.setdefault(c.unit, []).append(f"{money(c.name)} {c.brief}" if c.brief else money(c.name))
+    parts = [f"{', '.join(shown)} / {unit}" for unit, shown in groups.items()]
+    if not parts and HEADLINE.name in view.prices:
+        parts.append(f"{money(HEADLINE.name)} / {view.prices[HEADLINE.name].unit}")
+    return "; ".join(parts)
+
+
+MODEL_COLUMNS = [
+    Column("provider", "Provider", wrap=False),
+    Column("model_id", "Model ID", wrap=False),
+    Column("name", "Name"),
+    Column("price", "Price"),
+    Column("date_added", "Added", wrap=False),
+]
+
+
+def _model_plain_columns() -> list[Column]:
+    from catalog.components import costed
+
+    return [
+        Column("provider", "Provider"), Column("model_id", "Model ID"), Column("name", "Name"),
+        Column("category", "Category"), Column("currency", "Currency"),
+        *(Column(c.column, c.short, "price") for c in costed()),
+        Column("date_added", "Added"),
+    ]
+
+
+def print_offerings(views: list, *, limit: int | None, as_json: bool) -> None:
+    """The offerings of `catalog models`: a table on a terminal (at most TERMINAL_ROWS unless
+    LIMIT), every column at full precision when piped, or JSON."""
+    from catalog.components import costed
+    from catalog.export import export_row
+
+    if as_json:
+        print_json([export_row(v) for v in views[:limit]])
+        return
+    out = Output()
+    if out.terminal:
+        shown = views[: limit or TERMINAL_ROWS]
+        out.table(MODEL_COLUMNS, ([v.provider, v.model_id, v.name, price_summary(v),
+                                   v.date_added and v.date_added.isoformat()] for v in shown))
+        if len(views) > len(shown):
+            out.note(f"... and {len(views) - len(shown):,} more (raise --limit, or pipe the output, to see them)")
+        return
+    priced = [c.name for c in costed()]
+    out.table(_model_plain_columns(), ([v.provider, v.model_id, v.name, v.category, v.currency,
+                                        *(v.amount(c) for c in priced), v.date_added and v.date_added.isoformat()]
+                                       for v in views[:limit]))
+
+
+def show_lines(view: Any, present: set[str]) -> list[str]:
+    """Everything known about VIEW as aligned lines; PRESENT: the related keys in the catalog."""
+    from catalog.components import HEADLINE, by_name, order
+
+    def row(label: str, value: Any) -> str:
+        return f"{label + ':':<14}{clean(value)}"
+
+    lines = [clean(view.key)]
+    lines.append(row("Name", view.name or "(unknown)"))
+    provider = f"{view.provider_name} ({view.provider})" if view.provider_name else view.provider
+    lines.append(row("Provider", provider))
+    lines.append(row("Model ID", view.model_id))
+    lines.append(row("Creator", view.creator or "(unknown)"))
+    lines.append(row("Category", " / ".join(x for x in (view.category, view.task) if x) or "(unknown)"))
+    lines.append(row("Open source", {True: "yes", False: "no", None: "(unknown)"}[view.open_source]))
+    lines.append(row("Added", view.date_added.isoformat() if view.date_added else "(unknown)"))
+    lines.append("Prices:")
+    if not view.prices:
+        lines.append("  (none shown on the page)")
+    width = max((len(exact(p.amount)) for p in view.prices.values()), default=0)
+
+    def label(component: str) -> str:
+        try:
+            return by_name(component).label.replace(" per 1M tokens", "")
+        except KeyError:
+            return clean(component)
+
+    labels = {c: label(c) for c in view.prices}
+    label_width = max((len(text) for text in labels.values()), default=0) + 2
+    for component in sorted(view.prices, key=order):
+        price = view.prices[component]
+        line = (f"  {labels[component]:<{label_width}}{exact(price.amount):>{width}} {clean(price.currency)} "
+                f"per {clean(price.unit)}")
+        line += f"  since {price.since.date().isoformat()}"
+        if price.suspect:
+            line += "  (moved more than 10x at its last change)"
+        lines.append(line)
+    if HEADLINE.name in view.prices:
+        headline = view.prices[HEADLINE.name]
+        if view.headline_unit_conflict:
+            lines.append(
+                f"  note: the headline is printed per {clean(headline.unit)} but the specifications say "
+                f"{clean(view.headline_spec_unit)!r}; it is not used as a price in comparisons"
+            )
+        else:
+            lines.append("  note: the headline figure is not used as a price in comparisons")
+    lines.append(row("Source", view.source_url))
+    lines.append(row("Last fetched", _when_minute(view.last_fetched)))
+    lines.append(row("First seen", _when_minute(view.first_seen)))
+    lines.append(row("Last seen", _when_minute(view.last_seen)))
+    if view.stale_reason:
+        lines.append(row("Stale", f"the last fetch could not be read ({view.stale_reason}); prices are the last good ones"))
+    for warning in view.warnings:
+        lines.append(row("Warning", warning))
+    lines.append(f"Related ({len(view.related)}):")
+    for key in view.related:
+        lines.append(f"  {clean(key)}" + ("" if key in present else "  (not in the catalog)"))
+    if view.description:
+        lines.append("Description:")
+        lines.append(f"  {clean(view.description)}")
+    return lines
+
+
+def _when_minute(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+def show_json(view: Any) -> dict:
+    from catalog.export import export_row
+
+    return {
+        **export_row(view),
+        "headline_spec_unit": view.headline_spec_unit,
+        "headline_unit_conflict": view.headline_unit_conflict,
+        "last_fetched": view.last_fetched.isoformat() if view.last_fetched else None,
+        "stale_reason": view.stale_reason,
+        "warnings": list(view.warnings),
+        "prices": {
+            c: {"amount": exact(p.amount), "currency": p.currency, "unit": p.unit,
+                "since": p.since.isoformat(), "suspect": p.suspect}
+            for c, p in view.prices.items()
+        },
+        "related": list(view.related),
+        "description": view.description,
+    }
+
+
+# --- costs (compare, cheapest) ----------------------------------------------------------------------
+
+
+def describe_workload(workload: Any) -> str:
+    """'1,000,000 input tokens + 200,000 output tokens', '1,000 calls of ... each', '1,000 calls'."""
+    from catalog.components import QUANTITIES
+    from catalog.units import group_digits
+
+    parts = [f"{group_digits(count)} {QUANTITIES[name].quantity_label}" for name, count in workload.used.items()]
+    if not parts:
+        return f"{group_digits(workload.calls)} {'call' if workload.calls == 1 else 'calls'}"
+    text = " + ".join(parts)
+    if workload.calls != 1:
+        text = f"{group_digits(workload.calls)} calls of {text} each"
+    return text
+
+
+def _cost_parts(ranking: Any) -> list[Any]:
+    """The components whose cost columns a ranking shows: what the workload needs, and the price
+    per call where any offering listed has one."""
+    from catalog.components import PER_CALL, by_name
+
+    shown = [by_name(c) for c in ranking.workload.components]
+    if PER_CALL not in shown and any(PER_CALL.name in q.parts for q in ranking.ordered()):
+        shown.append(PER_CALL)
+    return shown
+
+
+def _part_key(component: Any) -> str:
+    """A cost part's JSON key and piped column: the workload quantity it prices ("calls" per call)."""
+    return component.quantity or "calls"
+
+
+def quote_json(quote: Any, parts: list[Any]) -> dict:
+    view = quote.offering
+    return {
+        "provider": view.provider,
+        "model_id": view.model_id,
+        "name": view.name,
+        "currency": quote.currency,
+        "cost": None if quote.cost is None else plain_cost(quote.cost),
+        "missing": quote.missing,
+        "costs": {_part_key(c): None if quote.parts.get(c.name) is None else plain_cost(quote.parts[c.name])
+                  for c in parts},
+    }
+
+
+def ranking_json(ranking: Any, *, limit: int | None, unpriced: bool = True) -> list[dict]:
+    parts = _cost_parts(ranking)
+    quotes = [q for currency in ranking.currencies for q in ranking.by_currency[currency][:limit]]
+    if unpriced:
+        quotes += ranking.unpriced[:limit]
+    return [quote_json(q, parts) for q in quotes]
+
+
+def _missing_text(quote: Any) -> str:
+    from catalog.components import by_name
+
+    if quote.mixed_currencies:
+        currencies = sorted({p.currency for p in quote.offering.prices.values()})
+        return "prices in several currencies (" + ", ".join(currencies) + ")"
+    return ", ".join(by_name(c).label for c in quote.missing)
+
+
+def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool = True) -> int:
+    """Print RANKING (terminal sections or one piped table): at most LIMIT offerings per currency
+    (on a terminal, TERMINAL_ROWS unless given). Returns the number of rows printed."""
+    parts = _cost_parts(ranking)
+    out = Output()
+    shown = 0
+    if not out.terminal:
+        # piped: one tab-separated table, every number at full precision. Written by hand rather
+        # than through Output.table: this loop is most of `compare`'s time over 100k offerings
+        keys = ["provider", "model_id", "name", "currency", *(f"{_part_key(c)}_cost" for c in parts), "cost", "missing"]
+        components = [c.name for c in parts]
+        quotes = [q for currency in ranking.currencies for q in ranking.by_currency[currency][:limit]]
+        if list_unpriced:
+            quotes += ranking.unpriced[:limit]
+        lines = ["\t".join(keys)]
+        append, text, number = lines.append, clean, plain_cost
+        for q in quotes:
+            o, costs = q.offering, q.parts
+            cells = [text(o.provider), text(o.model_id), text(o.name), q.currency or ""]
+            for k in components:
+                v = costs.get(k)
+                cells.append("" if v is None else number(v))
+            cells.append("" if q.cost is None else number(q.cost))
+            cells.append(",".join(q.missing))
+            append("\t".join(cells))
+        lines.append("")
+        sys.stdout.write("\n".join(lines))  # page text is already cleaned: no need for click.echo's pass
+        return len(quotes)
+
+    limit = limit or TERMINAL_ROWS
+    out.note(f"Cost of {describe_workload(ranking.workload)}")
+    for currency in ranking.currencies:
+        quotes = ranking.by_currency[currency][:limit]
+        # the offering as `catalog show` takes it; short headers, the currency on the total: 80 columns
+        columns = [Column("rank", "#", "count"), Column("offering", "Offering")]
+        columns += [Column(c.name, c.short, "cost") for c in parts]
+        columns.append(Column("cost", f"Total {currency}", "cost"))
+        title = None if currency == "USD" else f"Priced in {currency} (not comparable with USD)"
+        out.table(columns, ([str(i), q.offering.key, *(q.parts.get(c.name) for c in parts), q.cost]
+                            for i, q in enumerate(quotes, 1)), title=title)
+        shown += len(quotes)
+        hidden = len(ranking.by_currency[currency]) - len(quotes)
+        if hidden:
+            out.note(f"... and {hidden:,} more priced in {currency} (raise --limit to see them)")
+    if ranking.unpriced and list_unpriced:
+        columns = [Column("offering", "Offering"), Column("missing", "Missing price")]
+        unpriced = ranking.unpriced[:limit]
+        out.table(columns, ([q.offering.key, _missing_text(q)] for q in unpriced),
+                  title="Not ranked: missing a price this workload needs")
+        shown += len(unpriced)
+        if len(ranking.unpriced) > len(unpriced):
+            out.note(f"... and {len(ranking.unpriced) - len(unpriced):,} more not ranked (raise --limit to see them)")
+    elif ranking.unpriced:
+        out.note(f"{len(ranking.unpriced):,} offerings lack a price this workload needs and are not listed")
+    return shown
+
+
+# --- history -----------------------------------------------------------------------------------------
+
+
+def history_json(h: Any) -> dict:
+    return {
+        "provider": h.provider,
+        "model_id": h.model_id,
+        "name": h.name,
+        "removed_at": h.removed_at,
+        "listed": [
+            {"from": s.opened_at, "to": s.closed_at, "opened_run": s.opened_run_id, "closed_run": s.closed_run_id}
+            for s in h.presence
+        ],
+        "prices": {
+            component: [
+                {
+                    "amount": exact(s.amount),
+                    "currency": s.currency,
+                    "unit": s.unit,
+                    "from": s.valid_from,
+                    "to": s.valid_to,
+                    "opened_run": s.opened_run_id,
+                    "last_run": s.last_run_id,
+                    "closed_run": s.closed_run_id,
+                    "last_seen": s.last_seen_at,
+                    "suspect": s.suspect,
+                    "source_url": s.source_url,
+                    "fetched_at": s.fetched_at,
+                    "content_hash": s.content_hash,
+                }
+                for s in spans
+            ]
+            for component, spans in h.prices.items()
+        },
+    }
+
+
+def history_lines(h) -> list[str]:
+    lines = [f"{h.key}  {h.name}" if h.name else h.key]
+    for s in h.presence:
+        closed = f"{when(s.closed_at)} (removed by #{s.closed_run_id})" if s.closed_run_id else "now"
+        lines.append(f"Listed: {when(s.opened_at)} (#{s.opened_run_id}) -> {closed}")
+    if not h.prices:
+        lines.append("No prices recorded.")
+    for component, spans in h.prices.items():
+        latest = spans[-1]
+        lines.append(f"{component} ({latest.currency} per {latest.unit}):")
+        width = max(len(exact(s.amount)) for s in spans)
+        for s in spans:
+            runs = f"#{s.opened_run_id}-#{s.closed_run_id}" if s.closed_run_id else f"#{s.opened_run_id}-"
+            seen = f"last seen #{s.last_run_id}" if not s.closed_run_id else ""
+            unit = "" if (s.currency, s.unit) == (latest.currency, latest.unit) else f" {s.currency} per {s.unit}"
+            parts = [
+                f"  {exact(s.amount):<{width}}{unit}",
+                f"{when(s.valid_from)} -> {when(s.valid_to):<19}",
+                f"runs {runs:<9}",
+                f"page {s.content_hash[:12]}",
+                s.source_url,
+            ]
+            line = "  ".join(parts)
+            if seen:
+                line += f"  ({seen})"
+            if s.suspect:
+                line += "  SUSPECT: moved more than 10x in one refresh"
+            lines.append(line)
+    return lines
+
+
+# --- changes ----------------------------------------------------------------------------------------
+
+
+def changes_json(c) -> dict:
+    return {
+        "from_run": c.from_run.id,
+        "to_run": c.to_run.id,
+        "added": [{"provider": p, "model_id": m} for p, m in c.added],
+        "removed": [{"provider": p, "model_id": m} for p, m in c.removed],
+        "price_changes": [
+            {
+                "provider": ch.provider,
+                "model_id": ch.model_id,
+                "component": ch.component,
+                "old": None if ch.old is None else exact(ch.old),
+                "new": None if ch.new is None else exact(ch.new),
+                "percent": None if ch.percent is None else exact(ch.percent),
+                "suspect": ch.suspect,
+                "currency": ch.currency,
+                "unit": ch.unit,
+            }
+            for ch in c.price_changes
+        ],
+    }
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value:+.1f}%"
+
+
+def changes_lines(c) -> list[str]:
+    span = (
+        f"from refresh #{c.from_run.id} ({when(c.from_run.finished_at)}) "
+        f"to #{c.to_run.id} ({when(c.to_run.finished_at)})"
+    )
+    if not c.changed:
+        return [f"No changes {span}."]
+    lines = [
+        f"Changes {span}: {len(c.added)} added, {len(c.removed)} removed, "
+        f"{_n(len(c.price_changes), 'price change')} in {_n(c.repriced_offerings, 'offering')}"
+    ]
+    for title, keys in (("Added", c.added), ("Removed", c.removed)):
+        if keys:
+            lines.append(f"{title} ({len(keys)}):")
+            lines += [f"  {p}/{m}" for p, m in keys]
+    if c.price_changes:
+        lines.append(f"Price changes ({len(c.price_changes)}):")
+        rows = [
+            (
+                f"{ch.provider}/{ch.model_id}",
+                ch.component,
+                "(none)" if ch.old is None else exact(ch.old),
+                "(none)" if ch.new is None else exact(ch.new),
+                _percent(ch.percent),
+                "  SUSPECT: moved more than 10x" if ch.suspect else "",
+            )
+            for ch in c.price_changes
+        ]
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for key, component, old, new, pct, flag in rows:
+            line = (
+                f"  {key:<{widths[0]}}  {component:<{widths[1]}}  {old:>{widths[2]}} -> "
+                f"{new:<{widths[3]}}  {pct:>{widths[4]}}"
+            )
+            lines.append((line + flag).rstrip())
+    return lines
+
+
+# --- runs -------------------------------------------------------------------------------------------
+
+RUN_COLUMNS = (
+    Column("run", "Run", "count"),
+    Column("started", "Started (UTC)", wrap=False),
+    Column("ended", "Ended", wrap=False),
+    Column("status", "Status", wrap=False),
+    Column("pages", "Pages", "count"),
+    Column("not_modified", "304", "count"),
+    Column("failed", "Failed", "count"),
+    Column("new", "New", "count"),
+    Column("removed", "Removed", "count"),
+    Column("price_changes", "Changes", "count"),
+)
+
+
+def runs_json(r) -> dict:
+    return dataclasses.asdict(r)  # RunView's fields, in order, are the JSON keys
+
+
+def run_row(r) -> tuple:
+    """The table row of a refresh; its end is a time of day when it ended the day it started."""
+    ended = r.finished_at
+    if ended is not None and ended.date() == r.started_at.date():
+        ended_text = ended.strftime("%H:%M:%S")
+    else:
+        ended_text = when(ended, empty="")
+    return (
+        r.id,
+        when(r.started_at),
+        ended_text,
+        r.status,
+        r.pages_fetched,
+        r.pages_not_modified,
+        r.pages_failed,
+        r.offerings_new,
+        r.offerings_removed,
+        r.price_changes,
+    )
+
+
+def print_runs(found: list, *, as_json: bool) -> None:
+    if as_json:
+        print_json([runs_json(r) for r in found])
+        return
+    out = Output()
+    out.table(RUN_COLUMNS, [run_row(r) for r in found])
+    for r in found:
+        if r.error:
+            out.note(f"#{r.id} {r.status}: {r.error}")
+
+
+def print_problems(run_id: int, problems: list, *, as_json: bool) -> None:
+    if as_json:
+        print_json([{"url": p.url, "reason": p.reason, "http_status": p.http_status} for p in problems])
+        return
+    lines = [f"Refresh #{run_id}: {_n(len(problems), 'page')} could not be used"]
+    lines += [f"  {p.url}  {p.reason}" for p in problems]
+    Output().lines(lines)

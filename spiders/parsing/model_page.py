@@ -220,14 +220,6 @@ def _front_matter(lines: list[str], scan: _Scan) -> int:
     return start
 
 
-def _next_nonblank(lines: list[str], i: int, limit: int = 4) -> str | None:
-    for j in range(i + 1, min(len(lines), i + 1 + limit)):
-        s = lines[j].strip()
-        if s:
-            return s
-    return None
-
-
 def _scan_body(lines: list[str], start: int, scan: _Scan) -> None:
     head, related, about, after = range(4)
     zone = head

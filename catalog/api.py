@@ -1,0 +1,229 @@
+"""The front door: :class:`Catalog`, how code, the command line and the web view reach the data.
+
+    from catalog import Catalog, Workload
+    with Catalog.open("sqlite:///prices.db") as cat:      # Catalog.open(): the default database
+        cat.offering("together_ai/meta-llama-llama-3.2-1b-instruct").prices   # component -> PriceView
+        cat.compare("llama 3.1 8b", Workload(input_tokens=1_500_000, output_tokens=200_000))
+
+Every read goes through catalog.reader (the database's own driver: no SQLAlchemy, no Scrapy);
+a refresh goes through catalog.refresh with one engine. Errors are catalog.errors exceptions
+whose messages name the problem and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from catalog import db
+from catalog.costing import Quote, Ranking, Workload, rank
+from catalog.errors import NoMatch
+from catalog.reader import Reader, connect
+from catalog.search import describe_filters, sort_offerings
+from catalog.views import ChangeSet, OfferingHistory, OfferingView, Problem, RunView
+
+if TYPE_CHECKING:
+    from catalog.refresh import Refreshed
+
+
+class Catalog:
+    """A catalog database, open for questions (and refreshes). Use as a context manager, or close()."""
+
+    def __init__(self, url: str, reader: Reader):
+        self.url = url
+        self._reader = reader
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Catalog:
+        """The catalog at URL (default: $CATALOG_DATABASE_URL, else the SQLite file in the user data
+        folder), created or migrated on first use like every command does. Raises DatabaseError
+        (unreachable, newer schema, foreign tables) with the fix in its message."""
+        url = db.resolve_url(url)
+        return cls(url, connect(url))
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def location(self) -> str:
+        """Where the data is, to show a person: the URL without its password."""
+        return db.redacted(self.url)
+
+    # --- offerings ----------------------------------------------------------------------------
+
+    def offerings(
+        self,
+        query: str | None = None,
+        *,
+        provider: str | None = None,
+        category: str | None = None,
+        sort: str = "name",
+        limit: int | None = None,
+    ) -> list[OfferingView]:
+        """Current offerings whose model ID or name holds every word of QUERY (any order, any case),
+        filtered by PROVIDER and CATEGORY (exact, any case), in SORT order (name, price, added), at
+        most LIMIT. Raises EmptyCatalog on a catalog never refreshed, NoMatch when nothing matches."""
+        views = self._reader.offerings(query, provider=provider, category=category)
+        self._require(views, query, provider, category)
+        return sort_offerings(views, sort)[:limit]
+
+    def offering(self, key: str) -> OfferingView:
+        """The current offering PROVIDER/MODEL_ID (any case; a bare model ID a single provider
+        offers), with its prices and related offerings. Raises NotFound (a LookupError) whose
+        ``suggestions`` hold the closest keys, nearest first."""
+        return self._reader.offering(key)
+
+    def listed(self, keys: list[str] | tuple[str, ...]) -> set[str]:
+        """Those of KEYS that name a current offering (e.g. which related offerings are in the catalog)."""
+        return self._reader.existing_keys(keys)
+
+    def export(
+        self,
+        out: IO[str] | str | os.PathLike[str],
+        *,
+        format: str = "csv",
+        query: str | None = None,
+        provider: str | None = None,
+        category: str | None = None,
+        raw: bool = False,
+    ) -> int:
+        """Write current offerings (filtered as offerings()) to OUT, a stream or a path, as CSV
+        (formula-safe cells unless RAW) or JSON. A path that names a regular file (or a link to one)
+        is replaced whole at once; a pipe or device is written to. Returns the number of rows."""
+        from catalog import export as exporter
+
+        if format not in exporter.FORMATS:
+            raise ValueError(f"unknown export format {format!r}; use one of {', '.join(exporter.FORMATS)}")
+        self._reader.require_offerings()
+        views = self._reader.iter_offerings(query, provider=provider, category=category)
+        first = next(views, None)
+        if first is None and (query or provider or category):
+            raise NoMatch(f"no offerings match {describe_filters(query, provider, category)}; "
+                          "list them with `catalog models`")
+
+        def rows() -> Iterator[OfferingView]:
+            if first is not None:
+                yield first
+            yield from views
+
+        def write(stream: IO[str]) -> int:
+            return exporter.write(format, rows(), stream, raw=raw)
+
+        if isinstance(out, str | os.PathLike):
+            return exporter.write_file(Path(out), write)
+        return write(out)
+
+    # --- costs --------------------------------------------------------------------------------
+
+    def rank(
+        self,
+        query: str | None,
+        workload: Workload,
+        *,
+        provider: str | None = None,
+        category: str | None = None,
+    ) -> Ranking:
+        """Every current offering matching QUERY and the filters, ranked by the exact cost of
+        WORKLOAD: USD first, each other currency on its own, then those lacking a needed price."""
+        if workload.empty:
+            raise ValueError("the workload is empty: give at least one count (tokens, images, seconds) or calls")
+        briefs = self._reader.briefs(query, provider=provider, category=category, components=_priced(workload))
+        self._require(briefs, query, provider, category)
+        return rank(briefs, workload)
+
+    def compare(
+        self,
+        query: str | None,
+        workload: Workload,
+        *,
+        provider: str | None = None,
+        category: str | None = None,
+    ) -> list[Quote]:
+        """The quotes of rank(), in the order `catalog compare` lists them: each currency's
+        ranking (USD first), then the offerings lacking a needed price (``missing`` names it)."""
+        return self.rank(query, workload, provider=provider, category=category).ordered()
+
+    def cheapest(
+        self,
+        workload: Workload,
+        *,
+        provider: str | None = None,
+        category: str | None = None,
+    ) -> Ranking:
+        """The whole catalog (or PROVIDER, CATEGORY) ranked by WORKLOAD's cost; NoMatch when no
+        offering has every price the workload needs."""
+        ranking = self.rank(None, workload, provider=provider, category=category)
+        if not ranking.by_currency:
+            from catalog.components import by_name
+
+            needed = ", ".join(by_name(c).label for c in workload.components)
+            raise NoMatch(f"none of the {len(ranking):,} offerings of {describe_filters(None, provider, category)} "
+                          f"has the prices this workload needs ({needed})")
+        return ranking
+
+    # --- over time ----------------------------------------------------------------------------
+
+    def history(self, key: str) -> OfferingHistory:
+        """Every value each price of offering KEY (current or removed) has held, with dates,
+        refreshes and source. Raises NotFound for an unknown key."""
+        self._reader.require_offerings()
+        return self._reader.history(key)
+
+    def changes(self, since: int | dt.date | dt.datetime | None = None) -> ChangeSet:
+        """What changed between the last complete refresh and the one before it (or SINCE: a
+        run id, or the last complete refresh finished by a date or time)."""
+        return self._reader.changes(since)
+
+    def runs(self, limit: int | None = None) -> list[RunView]:
+        """Refreshes, newest first (at most LIMIT). Raises EmptyCatalog when none has run."""
+        return self._reader.runs(limit)
+
+    def run(self, run_id: int) -> RunView:
+        return self._reader.run(run_id)
+
+    def problems(self, run_id: int) -> list[Problem]:
+        """The pages refresh RUN_ID could not use, and why."""
+        return self._reader.problems(run_id)
+
+    # --- refreshing ---------------------------------------------------------------------------
+
+    def refresh(
+        self,
+        site: str | None = None,
+        *,
+        source: str = "modelslab",
+        on_item: Callable[[object], None] | None = None,
+        **options: Any,
+    ) -> Refreshed:
+        """Observe SOURCE (a catalog.sources plug-in; default the ModelsLab crawl) at SITE (default:
+        the source's own) into this catalog: one refresh at a time per database. OPTIONS are the
+        source's and the service's (max_pages, allow_mass_removal, concurrency, delay, timeout...).
+        Returns the run, its problems and its duration; ``.run.ok`` is True only when complete."""
+        from catalog.refresh import refresh_catalog
+
+        return refresh_catalog(self.url, source=source, site=site, on_item=on_item, **options)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _require(self, found: list, query: str | None, provider: str | None, category: str | None) -> None:
+        if found:
+            return
+        self._reader.require_offerings()
+        raise NoMatch(f"no offerings match {describe_filters(query, provider, category)}; "
+                      "list them with `catalog models`")
+
+
+def _priced(workload: Workload) -> tuple[str, ...]:
+    """The components a ranking of WORKLOAD reads: the needed ones and the price per call."""
+    from catalog.components import PER_CALL
+
+    return tuple(dict.fromkeys((*workload.components, PER_CALL.name)))

@@ -1,0 +1,215 @@
+"""What reading the catalog returns: plain, immutable, typed values (no database objects).
+
+Every read (the Catalog API, the CLI, the export, the web view) gets these from
+catalog.reader; none of them needs SQLAlchemy or pydantic to be imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from catalog.components import HEADLINE
+
+#: significant digits for arithmetic on money (catalog.costing uses the same): a percentage
+#: of a 30-digit price over a 1e-12 one is exact
+PRECISION = 80
+#: a price that moves by more than this factor in one refresh is recorded but flagged suspect
+SUSPECT_FACTOR = Decimal(10)
+
+
+def is_suspect(old: Decimal, new: Decimal) -> bool:
+    """Whether a move from OLD to NEW is more than SUSPECT_FACTOR either way (or to or from 0)."""
+    if old == 0 or new == 0:
+        return old != new
+    ratio = new / old
+    return ratio > SUSPECT_FACTOR or ratio < 1 / SUSPECT_FACTOR
+
+
+@dataclass(frozen=True)
+class PriceView:
+    """An offering's current price of one component."""
+
+    component: str
+    amount: Decimal
+    currency: str
+    #: what one amount buys: "1M tokens", "image", or the headline's printed unit
+    unit: str
+    #: when this value was first seen (the start of its interval)
+    since: dt.datetime
+    #: it moved by more than 10x at its last change
+    suspect: bool = False
+
+
+@dataclass(frozen=True)
+class OfferingView:
+    """One offering as a reader sees it: identity, attributes, current prices, links."""
+
+    id: int
+    provider: str
+    provider_name: str | None
+    model_id: str
+    name: str | None
+    creator: str | None
+    category: str | None
+    task: str | None
+    open_source: bool | None
+    date_added: dt.date | None
+    source_url: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    last_fetched: dt.datetime | None
+    removed_at: dt.datetime | None
+    headline_spec_unit: str | None
+    headline_unit_conflict: bool
+    stale_reason: str | None
+    warnings: tuple[str, ...]
+    description: str | None
+    #: component name -> its current price; a component the page does not show is absent
+    prices: dict[str, PriceView] = field(default_factory=dict)
+    #: the related offerings' keys, in page order
+    related: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}/{self.model_id}"
+
+    def amount(self, component: str) -> Decimal | None:
+        price = self.prices.get(component)
+        return price.amount if price else None
+
+    @property
+    def headline_unit(self) -> str | None:
+        price = self.prices.get(HEADLINE.name)
+        return price.unit if price else None
+
+    @property
+    def currency(self) -> str | None:
+        """The currency of its prices, when they share one (None for none, or several)."""
+        currencies = {p.currency for p in self.prices.values()}
+        return currencies.pop() if len(currencies) == 1 else None
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One refresh as `catalog runs` shows it."""
+
+    id: int
+    site: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str
+    pages_fetched: int
+    pages_not_modified: int
+    pages_failed: int
+    bytes_downloaded: int
+    offerings_new: int
+    offerings_updated: int
+    offerings_unchanged: int
+    offerings_removed: int
+    price_changes: int
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "complete"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A page a refresh could not use, and why."""
+
+    url: str
+    reason: str
+    http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class PriceSpan:
+    """One value of one component and the interval it held, with where it was read."""
+
+    component: str
+    amount: Decimal
+    currency: str
+    unit: str
+    valid_from: dt.datetime
+    valid_to: dt.datetime | None
+    opened_run_id: int
+    last_run_id: int
+    closed_run_id: int | None
+    last_seen_at: dt.datetime
+    suspect: bool
+    source_url: str
+    fetched_at: dt.datetime
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class PresenceSpan:
+    """An interval during which the offering was listed on the site."""
+
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    opened_run_id: int
+    closed_run_id: int | None
+
+
+@dataclass(frozen=True)
+class OfferingHistory:
+    provider: str
+    model_id: str
+    name: str | None
+    removed_at: dt.datetime | None
+    presence: tuple[PresenceSpan, ...]
+    #: component -> its values, oldest first, in registry order
+    prices: dict[str, tuple[PriceSpan, ...]]
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}/{self.model_id}"
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    provider: str
+    model_id: str
+    component: str
+    old: Decimal | None
+    new: Decimal | None
+    currency: str
+    unit: str
+    #: moved by more than 10x (either way): recorded, but worth a look
+    suspect: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}/{self.model_id}"
+
+    @property
+    def percent(self) -> Decimal | None:
+        """(new - old) / old in percent, two decimals; None when there is no ratio."""
+        if self.old is None or self.new is None or self.old == 0:
+            return None
+        with localcontext() as ctx:  # 1e-12 -> 1e18 is a 33-digit percentage: beyond the default 28
+            ctx.prec = PRECISION
+            return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What changed between two complete refreshes."""
+
+    from_run: RunView
+    to_run: RunView
+    added: tuple[tuple[str, str], ...]
+    removed: tuple[tuple[str, str], ...]
+    price_changes: tuple[PriceChange, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.price_changes)
+
+    @property
+    def repriced_offerings(self) -> int:
+        return len({(c.provider, c.model_id) for c in self.price_changes})
