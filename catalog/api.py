@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from catalog import db
-from catalog.costing import Quote, Ranking, Workload, rank
 from catalog.errors import NoMatch
 from catalog.reader import Reader, connect
 from catalog.search import describe_filters, sort_offerings
 from catalog.views import ChangeSet, OfferingHistory, OfferingView, Problem, RunView
 
 if TYPE_CHECKING:
+    from catalog.costing import Quote, Ranking, Workload
     from catalog.refresh import Refreshed
 
 
@@ -104,7 +104,8 @@ class Catalog:
         if format not in exporter.FORMATS:
             raise ValueError(f"unknown export format {format!r}; use one of {', '.join(exporter.FORMATS)}")
         self._reader.require_offerings()
-        views = self._reader.iter_offerings(query, provider=provider, category=category)
+        views = self._reader.iter_offerings(query, provider=provider, category=category,
+                                            with_related=exporter.HAS_RELATED[format])
         first = next(views, None)
         if first is None and (query or provider or category):
             raise NoMatch(f"no offerings match {describe_filters(query, provider, category)}; "
@@ -136,6 +137,8 @@ class Catalog:
         WORKLOAD: USD first, each other currency on its own, then those lacking a needed price."""
         if workload.empty:
             raise ValueError("the workload is empty: give at least one count (tokens, images, seconds) or calls")
+        from catalog.costing import rank
+
         briefs = self._reader.briefs(query, provider=provider, category=category, components=_priced(workload))
         self._require(briefs, query, provider, category)
         return rank(briefs, workload)

@@ -9,14 +9,15 @@ import errno
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from catalog.components import COMPONENTS
 from catalog.errors import CatalogError
-from catalog.views import OfferingView
+
+if TYPE_CHECKING:
+    from catalog.views import OfferingView
 
 #: price column -> component: one column per component of the registry, in its order
 PRICE_COLUMNS = {c.column: c.name for c in COMPONENTS}
@@ -26,8 +27,9 @@ COLUMNS = (
     *PRICE_COLUMNS,
     "headline_unit", "date_added", "source_url", "first_seen", "last_seen",
 )
-#: the formats write() knows
-FORMATS = ("csv", "json")
+#: the formats write() knows, and whether each lists an offering's related offerings
+HAS_RELATED = {"csv": False, "json": True}
+FORMATS = tuple(HAS_RELATED)
 #: a spreadsheet evaluates a cell that starts with one of these (OWASP CSV injection)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -169,6 +171,8 @@ def _names_a_descriptor(path: str) -> bool:
 
 
 def _replace(target: str, info: os.stat_result | None, write: Callable[[IO[str]], int]) -> int:
+    import tempfile
+
     folder, name = os.path.split(target)
     # a unique name in the target's folder: os.replace is atomic only within one file system,
     # and two exports to the same file never share (or delete) each other's temporary file

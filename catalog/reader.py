@@ -517,14 +517,15 @@ class Reader:
         *,
         provider: str | None = None,
         category: str | None = None,
+        with_related: bool = True,
         batch: int = 5000,
     ) -> Iterator[OfferingView]:
-        """Every current offering matching, with prices and related keys, in key order, read in
-        batches of BATCH: an export of 100,000 offerings never holds them all."""
+        """Every current offering matching, with prices (and related keys, WITH_RELATED), in key
+        order, read in batches of BATCH: an export of 100,000 offerings never holds them all."""
         where, params = self._where(query, provider, category)
         rows = self._rows(f"SELECT {_OFFERING_COLUMNS} {where} ORDER BY p.slug, m.model_id", params)  # noqa: S608
         for start in range(0, len(rows), batch):
-            yield from self._views(rows[start : start + batch], None, with_related=True)
+            yield from self._views(rows[start : start + batch], None, with_related=with_related)
 
 
 def _end_of(when: dt.date | dt.datetime) -> dt.datetime:

@@ -23,7 +23,6 @@ from typing import Any
 
 import click
 
-from catalog.costing import round_for_display
 from catalog.text import printable
 
 _SPACING = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
@@ -53,6 +52,8 @@ def rounded(amount: Decimal, significant: int = 4) -> str:
 
     0.027 -> 0.027, 0.04 -> 0.04, 12.345 -> 12.35, 1234.5 -> 1,234.50, 0.000123456 -> 0.0001235
     """
+    from catalog.costing import round_for_display
+
     if amount == 0:
         return "0.00"
     places = min(12, max(2, significant - amount.adjusted() - 1))
