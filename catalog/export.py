@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from catalog.components import COMPONENTS
+from catalog.components import COMPONENTS, HEADLINE
 from catalog.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -39,33 +39,34 @@ def plain(amount: Decimal) -> str:
     return format(amount, "f")
 
 
+def export_values(view: OfferingView) -> tuple:
+    """The export's values for one offering, in COLUMNS order: text, True/False, decimal text
+    (prices, as plain digits), or None for what is unknown."""
+    prices = view.prices
+    headline = prices.get(HEADLINE.name)
+    return (
+        view.provider, view.provider_name, view.model_id, view.name, view.creator, view.category, view.task,
+        view.open_source, view.currency,
+        *(None if (price := prices.get(component)) is None else plain(price.amount)
+          for component in PRICE_COLUMNS.values()),
+        headline.unit if headline else None,
+        view.date_added.isoformat() if view.date_added else None,
+        view.source_url, view.first_seen.isoformat(), view.last_seen.isoformat(),
+    )
+
+
 def export_row(view: OfferingView) -> dict[str, Any]:
-    """The export's fields for one offering, in COLUMNS order; unknown values are None."""
-    row: dict[str, Any] = {
-        "provider": view.provider,
-        "provider_name": view.provider_name,
-        "model_id": view.model_id,
-        "name": view.name,
-        "creator": view.creator,
-        "category": view.category,
-        "task": view.task,
-        "open_source": view.open_source,
-        "currency": view.currency,
-    }
-    for column, component in PRICE_COLUMNS.items():
-        amount = view.amount(component)
-        row[column] = None if amount is None else plain(amount)
-    row["headline_unit"] = view.headline_unit
-    row["date_added"] = view.date_added.isoformat() if view.date_added else None
-    row["source_url"] = view.source_url
-    row["first_seen"] = view.first_seen.isoformat()
-    row["last_seen"] = view.last_seen.isoformat()
-    return row
+    """The export's fields for one offering, by column name, in COLUMNS order; unknown values are None."""
+    return dict(zip(COLUMNS, export_values(view), strict=True))
 
 
 def neutralise(cell: str) -> str:
     """Make a text cell inert in a spreadsheet by prefixing a quote when it could be a formula."""
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+#: positions of COLUMNS holding prices: numbers, never neutralised
+_PRICE_POSITIONS = frozenset(i for i, column in enumerate(COLUMNS) if column in PRICE_COLUMNS)
 
 
 def write_csv(views: Iterable[OfferingView], out: IO[str], *, raw: bool = False) -> int:
@@ -74,18 +75,16 @@ def write_csv(views: Iterable[OfferingView], out: IO[str], *, raw: bool = False)
     writer.writerow(COLUMNS)
     count = 0
     for view in views:
-        row = export_row(view)
         cells = []
-        for column in COLUMNS:
-            value = row[column]
+        for i, value in enumerate(export_values(view)):
             if value is None:
                 cells.append("")
-            elif isinstance(value, bool):
+            elif value is True or value is False:
                 cells.append("true" if value else "false")
-            elif raw or column in PRICE_COLUMNS:
+            elif raw or i in _PRICE_POSITIONS or not value.startswith(FORMULA_TRIGGERS):
                 cells.append(value)
             else:
-                cells.append(neutralise(value))
+                cells.append("'" + value)
         writer.writerow(cells)
         count += 1
     return count
