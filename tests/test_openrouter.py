@@ -344,8 +344,9 @@ def test_refreshes_store_exact_prices_answer_304_and_report_exactly_the_changes(
 
 
 def test_the_source_is_installed_under_its_name():
-    from catalog.sources import load_source
+    from catalog.sources import load_source, source_names
 
+    assert {"modelslab", "openrouter"} <= set(source_names())
     source = load_source("openrouter")
     assert isinstance(source, OpenRouterSource)
     assert source.default_site == "https://openrouter.ai/api/v1/models"

@@ -268,7 +268,7 @@ def test_the_crawl_is_the_modelslab_source():
 def test_an_unknown_source_names_the_known_ones():
     with pytest.raises(CatalogError) as raised:
         load_source("nope")
-    assert str(raised.value) == "unknown source 'nope'; the known sources are: modelslab"
+    assert str(raised.value) == f"unknown source 'nope'; the known sources are: {', '.join(sources.source_names())}"
 
 
 def _installed(monkeypatch, *entries: EntryPoint) -> None:
@@ -306,7 +306,8 @@ def test_refresh_with_an_unknown_source_is_a_usage_error(tmp_path):
                                 env={"CATALOG_DATABASE_URL": None})
     assert result.exit_code == 2
     assert result.output.endswith(
-        "\nError: Invalid value for '--source': unknown source 'nope'; the known sources are: modelslab\n"
+        f"\nError: Invalid value for '--source': unknown source 'nope'; the known sources are: "
+        f"{', '.join(sources.source_names())}\n"
     )
     assert not db.exists()
 
