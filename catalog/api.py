@@ -15,14 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from catalog import db
-from catalog.errors import NoMatch
+from catalog.errors import CatalogError, NoMatch
 from catalog.reader import Reader, connect
 from catalog.search import describe_filters, sort_offerings
-from catalog.views import ChangeSet, OfferingHistory, OfferingView, Problem, RunView
+from catalog.views import (
+    ChangeSet,
+    Discrepancy,
+    OfferingHistory,
+    OfferingView,
+    Problem,
+    RunView,
+    SourceStatus,
+)
 
 if TYPE_CHECKING:
     from catalog.costing import Quote, Ranking, Workload
@@ -66,14 +75,18 @@ class Catalog:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
         sort: str = "name",
         limit: int | None = None,
     ) -> list[OfferingView]:
         """Current offerings whose model ID or name holds every word of QUERY (any order, any case),
-        filtered by PROVIDER and CATEGORY (exact, any case), in SORT order (name, price, added), at
-        most LIMIT. Raises EmptyCatalog on a catalog never refreshed, NoMatch when nothing matches."""
-        views = self._reader.offerings(query, provider=provider, category=category)
-        self._require(views, query, provider, category)
+        filtered by PROVIDER and CATEGORY (exact, any case), SOURCE, and MODEL (a canonical model
+        key, e.g. meta-llama/llama-3.2-1b-instruct: every provider and source of it), in SORT order
+        (name, price, added), at most LIMIT. Raises EmptyCatalog on a catalog never refreshed,
+        NoMatch when nothing matches."""
+        views = self._reader.offerings(query, provider=provider, category=category, source=source, model=model)
+        self._require(views, query, provider, category, source=source, model=model)
         return sort_offerings(views, sort)[:limit]
 
     def offering(self, key: str) -> OfferingView:
@@ -81,6 +94,12 @@ class Catalog:
         offers), with its prices and related offerings. Raises NotFound (a LookupError) whose
         ``suggestions`` hold the closest keys, nearest first."""
         return self._reader.offering(key)
+
+    def same_model(self, offering: OfferingView) -> list[OfferingView]:
+        """The other current offerings of OFFERING's model, at every provider and in every source."""
+        if not offering.model_key:
+            return []
+        return [v for v in self._reader.offerings(model=offering.model_key) if v.id != offering.id]
 
     def listed(self, keys: list[str] | tuple[str, ...]) -> set[str]:
         """Those of KEYS that name a current offering (e.g. which related offerings are in the catalog)."""
@@ -94,6 +113,8 @@ class Catalog:
         query: str | None = None,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
         raw: bool = False,
     ) -> int:
         """Write current offerings (filtered as offerings()) to OUT, a stream or a path, as CSV
@@ -104,11 +125,11 @@ class Catalog:
         if format not in exporter.FORMATS:
             raise ValueError(f"unknown export format {format!r}; use one of {', '.join(exporter.FORMATS)}")
         self._reader.require_offerings()
-        views = self._reader.iter_offerings(query, provider=provider, category=category,
-                                            with_related=exporter.HAS_RELATED[format])
+        views = self._reader.iter_offerings(query, provider=provider, category=category, source=source,
+                                            model=model, with_related=exporter.HAS_RELATED[format])
         first = next(views, None)
-        if first is None and (query or provider or category):
-            raise NoMatch(f"no offerings match {describe_filters(query, provider, category)}; "
+        if first is None and (query or provider or category or source or model):
+            raise NoMatch(f"no offerings match {describe_filters(query, provider, category, source, model)}; "
                           "list them with `catalog models`")
 
         def rows() -> Iterator[OfferingView]:
@@ -132,15 +153,19 @@ class Catalog:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
     ) -> Ranking:
-        """Every current offering matching QUERY and the filters, ranked by the exact cost of
-        WORKLOAD: USD first, each other currency on its own, then those lacking a needed price."""
+        """Every current offering matching QUERY and the filters (as offerings()), ranked by the
+        exact cost of WORKLOAD: USD first, each other currency on its own, then those lacking a
+        needed price. Long-context tiers apply where the workload's input tokens reach them."""
         if workload.empty:
             raise ValueError("the workload is empty: give at least one count (tokens, images, seconds) or calls")
         from catalog.costing import rank
 
-        briefs = self._reader.briefs(query, provider=provider, category=category, components=_priced(workload))
-        self._require(briefs, query, provider, category)
+        briefs = self._reader.briefs(query, provider=provider, category=category, source=source, model=model,
+                                     components=_priced(workload))
+        self._require(briefs, query, provider, category, source=source, model=model)
         return rank(briefs, workload)
 
     def compare(
@@ -150,10 +175,12 @@ class Catalog:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
     ) -> list[Quote]:
         """The quotes of rank(), in the order `catalog compare` lists them: each currency's
         ranking (USD first), then the offerings lacking a needed price (``missing`` names it)."""
-        return self.rank(query, workload, provider=provider, category=category).ordered()
+        return self.rank(query, workload, provider=provider, category=category, source=source, model=model).ordered()
 
     def cheapest(
         self,
@@ -161,10 +188,11 @@ class Catalog:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
     ) -> Ranking:
-        """The whole catalog (or PROVIDER, CATEGORY) ranked by WORKLOAD's cost; NoMatch when no
-        offering has every price the workload needs."""
-        ranking = self.rank(None, workload, provider=provider, category=category)
+        """The whole catalog (or PROVIDER, CATEGORY, SOURCE) ranked by WORKLOAD's cost; NoMatch when
+        no offering has every price the workload needs."""
+        ranking = self.rank(None, workload, provider=provider, category=category, source=source)
         if not ranking.by_currency:
             from catalog.components import by_name
 
@@ -181,10 +209,33 @@ class Catalog:
         self._reader.require_offerings()
         return self._reader.history(key)
 
-    def changes(self, since: int | dt.date | dt.datetime | None = None) -> ChangeSet:
-        """What changed between the last complete refresh and the one before it (or SINCE: a
-        run id, or the last complete refresh finished by a date or time)."""
-        return self._reader.changes(since)
+    def changes(self, since: int | dt.date | dt.datetime | None = None, source: str | None = None) -> ChangeSet:
+        """What changed between a source's last complete refresh and the one before it (or SINCE:
+        a run id, or the last complete refresh finished by a date or time). SOURCE: the source
+        compared (default: the source of the last complete refresh)."""
+        return self._reader.changes(since, source)
+
+    def crosscheck(self, sources: list[str] | None = None, min_diff: Decimal | int | str = 0) -> list[Discrepancy]:
+        """Every (model, provider, component) that two or more SOURCES (default: all) price
+        differently today, each value with its source, offering, page and date; MIN_DIFF: only
+        differences above this many percent."""
+        return self._reader.crosscheck(sources, Decimal(min_diff))
+
+    def sources(self) -> list[SourceStatus]:
+        """The sources a refresh can read (installed) or has read (in this database), with each
+        one's last refresh and current offerings."""
+        from catalog.sources import load_source, source_names
+
+        seen = self._reader.source_counts()
+        out = []
+        for name in sorted(set(source_names()) | set(seen)):
+            try:
+                default = load_source(name).default_site
+            except CatalogError:
+                default = ""  # refreshed once, its plug-in no longer installed
+            last, count = seen.get(name, (None, 0))
+            out.append(SourceStatus(name, default, last, count))
+        return out
 
     def runs(self, limit: int | None = None) -> list[RunView]:
         """Refreshes, newest first (at most LIMIT). Raises EmptyCatalog when none has run."""
@@ -217,11 +268,12 @@ class Catalog:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _require(self, found: list, query: str | None, provider: str | None, category: str | None) -> None:
+    def _require(self, found: list, query: str | None, provider: str | None, category: str | None,
+                 *, source: str | None = None, model: str | None = None) -> None:
         if found:
             return
         self._reader.require_offerings()
-        raise NoMatch(f"no offerings match {describe_filters(query, provider, category)}; "
+        raise NoMatch(f"no offerings match {describe_filters(query, provider, category, source, model)}; "
                       "list them with `catalog models`")
 
 

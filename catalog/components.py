@@ -55,6 +55,12 @@ class Component:
     column: str = ""
     #: a word for it beside others of its unit: "$0.027 in, $0.20 out / 1M tokens"
     brief: str = ""
+    #: the fields of price documents that state it (OpenRouter's, LiteLLM's, genai-prices'), each
+    #: with the power of ten that turns the field's amount into this component's unit (per token
+    #: -> per 1M tokens: 6; per 1,000 requests -> per request: -3)
+    fields: tuple[tuple[str, int], ...] = ()
+    #: its quantity counts toward the prompt's size, which long-context tiers are judged by
+    prompt: bool = False
 
     def __post_init__(self) -> None:
         if not self.column:
@@ -71,20 +77,37 @@ _TOKENS = ("1M tokens", "1K tokens")
 #: every component, in the order they are listed everywhere
 COMPONENTS: tuple[Component, ...] = (
     Component("input_per_mtok", "input per 1M tokens", "Input", "1M tokens", "input_tokens", "input tokens",
-              MILLION, page_labels=("Input",), llms_keys=("input",), printed_units=_TOKENS, brief="in"),
+              MILLION, page_labels=("Input",), llms_keys=("input",), printed_units=_TOKENS, brief="in", prompt=True,
+              fields=(("prompt", 6), ("input_cost_per_token", 6), ("input_mtok", 0))),
     Component("output_per_mtok", "output per 1M tokens", "Output", "1M tokens", "output_tokens", "output tokens",
-              MILLION, page_labels=("Output",), llms_keys=("output",), printed_units=_TOKENS, brief="out"),
+              MILLION, page_labels=("Output",), llms_keys=("output",), printed_units=_TOKENS, brief="out",
+              fields=(("completion", 6), ("output_cost_per_token", 6), ("output_mtok", 0))),
     Component("cache_read_per_mtok", "cached input per 1M tokens", "Cached input", "1M tokens",
               "cached_input_tokens", "cached input tokens", MILLION,
               page_labels=("Cached input", "Cache read"), llms_keys=("cached input", "cache read"),
-              printed_units=_TOKENS, brief="cached in"),
+              printed_units=_TOKENS, brief="cached in", prompt=True,
+              fields=(("input_cache_read", 6), ("cache_read_input_token_cost", 6), ("cache_read_mtok", 0))),
+    Component("cache_write_per_mtok", "cache write per 1M tokens", "Cache write", "1M tokens",
+              "cache_write_tokens", "tokens written to the cache", MILLION,
+              page_labels=("Cache write",), llms_keys=("cache write",), printed_units=_TOKENS, brief="cache write",
+              prompt=True,
+              fields=(("input_cache_write", 6), ("cache_creation_input_token_cost", 6), ("cache_write_mtok", 0))),
+    Component("batch_input_per_mtok", "batch input per 1M tokens", "Batch input", "1M tokens",
+              "batch_input_tokens", "batch input tokens", MILLION,
+              page_labels=("Batch input",), llms_keys=("batch input",), printed_units=_TOKENS, brief="batch in",
+              prompt=True,
+              fields=(("input_cost_per_token_batches", 6),)),
+    Component("batch_output_per_mtok", "batch output per 1M tokens", "Batch output", "1M tokens",
+              "batch_output_tokens", "batch output tokens", MILLION,
+              page_labels=("Batch output",), llms_keys=("batch output",), printed_units=_TOKENS, brief="batch out",
+              fields=(("output_cost_per_token_batches", 6),)),
     Component("per_image", "per image", "Images", "image", "images", "images",
               page_labels=("Per Image",), llms_keys=("per image",), printed_units=("image",)),
     Component("per_second", "per second", "Seconds", "second", "seconds", "seconds", whole=False,
               page_labels=("Per Second",), llms_keys=("per second",), printed_units=("second",)),
     Component("per_call", "per call", "Calls", "call", None, "calls",
               page_labels=("Per Call", "Per Request"), llms_keys=("per call", "per request"),
-              printed_units=("call",)),
+              printed_units=("call",), fields=(("request", 0), ("requests_kcount", -3))),
     Component("headline", "headline", "Headline", None, costed=False, llms_keys=("price",), column="headline_price"),
 )
 
@@ -116,3 +139,13 @@ def order(name: str) -> int:
         if component.name == name:
             return i
     return len(COMPONENTS)
+
+
+def document_fields(*names: str) -> dict[str, tuple[str, int]]:
+    """NAMES (fields of a price document, as it spells them) -> (component, power of ten to apply),
+    from the registry; a field no component claims raises KeyError naming it."""
+    known = {field: (c.name, places) for c in COMPONENTS for field, places in c.fields}
+    missing = [name for name in names if name not in known]
+    if missing:
+        raise KeyError(f"no component states the field(s) {', '.join(missing)}; add them to catalog.components")
+    return {name: known[name] for name in names}

@@ -26,7 +26,7 @@ compared, piped or JSON value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import (
@@ -40,7 +40,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from catalog.components import PER_CALL, QUANTITIES
 from catalog.errors import CatalogError
@@ -96,6 +96,7 @@ class Workload:
 
         Workload(input_tokens=1_500_000, output_tokens=200_000)
         Workload(calls=1000)            # what 1,000 calls cost where a call has a price
+        Workload(requests=1000)         # the same: a request is a call
 
     A count left out (or 0) is not used. Counts are exact decimals (ints and strings welcome,
     floats refused: they are not the numbers they look like).
@@ -103,7 +104,11 @@ class Workload:
 
     __slots__ = ("counts", "calls")
 
-    def __init__(self, *, calls: int | str | Decimal = 1, **counts: int | str | Decimal) -> None:
+    def __init__(self, *, calls: int | str | Decimal | None = None, requests: int | str | Decimal | None = None,
+                 **counts: int | str | Decimal) -> None:
+        if calls is not None and requests is not None:
+            raise ValueError("give calls or requests (the same thing: the calls made), not both")
+        calls = 1 if calls is None and requests is None else (calls if calls is not None else requests)
         unknown = sorted(set(counts) - set(QUANTITIES))
         if unknown:
             raise ValueError(f"no workload quantity {', '.join(unknown)}; known: {', '.join(QUANTITIES)}, calls")
@@ -147,6 +152,12 @@ class Workload:
     @property
     def empty(self) -> bool:
         return not self.components
+
+    @property
+    def prompt_tokens(self) -> Decimal:
+        """The tokens of a call's prompt (input, cached input, cache writes, batch input): what a
+        long-context tier's threshold is compared with."""
+        return sum((count for name, count in self.counts.items() if QUANTITIES[name].prompt), _ZERO)
 
     def quantity(self, component: str) -> Decimal:
         """The total units of COMPONENT's measure over all calls (tokens, images, seconds, calls)."""
@@ -211,21 +222,61 @@ class Quote:
         return f"Quote({self.offering.provider}/{self.offering.model_id}, {self.cost} {self.currency}, missing={self.missing})"
 
 
-def _factors(workload: Workload) -> list[tuple[str, Decimal, bool]]:
-    """(component, units of the workload per unit its price is quoted in, needed) for every
-    component the workload can be charged: the needed ones, then the price per call wherever an
-    offering has one."""
+class _Factor(NamedTuple):
+    component: str
+    #: units of the workload per unit the price is quoted in (count x calls / per)
+    factor: Decimal
+    #: whether an offering lacking the price is missing it (else it is charged where priced)
+    needed: bool
+    #: the count per call (for long-context tiers) and the calls per unit of price (calls / per)
+    count: Decimal
+    per_count: Decimal
+
+
+def _factors(workload: Workload) -> list[_Factor]:
+    """A factor for every component the workload can be charged: the needed ones, then the price
+    per call wherever an offering has one."""
     with exact_arithmetic():
         factors = [
-            (QUANTITIES[name].name, count * workload.calls / QUANTITIES[name].per, True)  # per: a power of ten
+            _Factor(QUANTITIES[name].name, count * workload.calls / QUANTITIES[name].per, True, count,
+                    workload.calls / QUANTITIES[name].per)  # per: a power of ten
             for name, count in workload.used.items()
         ]
     if workload.calls:
-        factors.append((PER_CALL.name, workload.calls, not factors))
+        factors.append(_Factor(PER_CALL.name, workload.calls, not factors, Decimal(1), workload.calls))
     return factors
 
 
-def _quote(offering: Priced, factors: list[tuple[str, Decimal, bool]]) -> Quote:
+def tiered(base: Decimal, tiers: Sequence[Any], count: Decimal, input_tokens: Decimal) -> Decimal:
+    """What COUNT units of a component cost in one call, its price quoted per unit: BASE, or its
+    long-context TIERS (each with .start, .basis, .amount; ascending starts) as their rules say
+    (catalog.records.TierBasis). INPUT_TOKENS is the size of the call's prompt (Workload.prompt_tokens):
+
+    - "above" (LiteLLM, genai-prices): the call's INPUT_TOKENS are more than a tier's start: every unit at the
+      price of the highest such tier;
+    - "from" (OpenRouter): the same for at least the start;
+    - "marginal" (graduated): the units of this component up to the first start at the base
+      price, those past each start at that tier's price.
+    """
+    if not tiers:
+        return base * count
+    if tiers[0].basis == "marginal":
+        total, below, price = _ZERO, _ZERO, base
+        for tier in tiers:
+            start = Decimal(tier.start)
+            if count <= start:
+                break
+            total += price * (start - below)
+            below, price = start, tier.amount
+        return total + price * (count - below)
+    price = base
+    for tier in tiers:
+        if input_tokens > tier.start or (tier.basis == "from" and input_tokens == tier.start):
+            price = tier.amount
+    return price * count
+
+
+def _quote(offering: Priced, factors: list[_Factor], input_tokens: Decimal = _ZERO) -> Quote:
     """The cost for the workload of FACTORS; run inside exact_arithmetic()."""
     parts: dict[str, Decimal | None] = {}
     missing: list[str] = []
@@ -233,14 +284,19 @@ def _quote(offering: Priced, factors: list[tuple[str, Decimal, bool]]) -> Quote:
     currencies = 0
     total = _ZERO
     prices = offering.prices
-    for component, factor, needed in factors:
+    tiers = getattr(offering, "tiers", None)
+    for component, factor, needed, count, per_count in factors:
         price = prices.get(component)
         if price is None:
             if needed:
                 parts[component] = None
                 missing.append(component)
             continue
-        parts[component] = part = factor * price.amount
+        if tiers and component in tiers:
+            part = tiered(price.amount, tiers[component], count, input_tokens) * per_count
+        else:
+            part = factor * price.amount
+        parts[component] = part
         total += part
         if price.currency != currency:
             currency = price.currency
@@ -254,7 +310,7 @@ def cost(offering: Priced, workload: Workload) -> Quote:
     """The cost of WORKLOAD on OFFERING, component by component, exact."""
     factors = _factors(workload)
     with exact_arithmetic():
-        return _quote(offering, factors)
+        return _quote(offering, factors, workload.prompt_tokens)
 
 
 @dataclass
@@ -289,8 +345,9 @@ def rank(offerings: Iterable[Priced], workload: Workload) -> Ranking:
         raise ValueError("the workload is empty: give at least one count (tokens, images, seconds) or calls")
     ranking = Ranking(workload)
     factors = _factors(workload)
+    prompt_tokens = workload.prompt_tokens
     with exact_arithmetic():
-        costs = [_quote(offering, factors) for offering in offerings]
+        costs = [_quote(offering, factors, prompt_tokens) for offering in offerings]
     for result in costs:
         if result.cost is None:
             ranking.unpriced.append(result)

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 PRICE_COLUMNS = {c.column: c.name for c in COMPONENTS}
 #: the export's columns, in order: the current_prices view's columns (migrations/versions/0002)
 COLUMNS = (
-    "provider", "provider_name", "model_id", "name", "creator", "category", "task", "open_source", "currency",
-    *PRICE_COLUMNS,
+    "source", "provider", "provider_name", "model_id", "model", "name", "creator", "category", "task", "open_source",
+    "currency", *PRICE_COLUMNS,
     "headline_unit", "date_added", "source_url", "first_seen", "last_seen",
 )
 #: the formats write() knows, and whether each lists an offering's related offerings
@@ -45,8 +45,8 @@ def export_values(view: OfferingView) -> tuple:
     prices = view.prices
     headline = prices.get(HEADLINE.name)
     return (
-        view.provider, view.provider_name, view.model_id, view.name, view.creator, view.category, view.task,
-        view.open_source, view.currency,
+        view.source, view.provider, view.provider_name, view.model_id, view.model_key, view.name, view.creator,
+        view.category, view.task, view.open_source, view.currency,
         *(None if (price := prices.get(component)) is None else plain(price.amount)
           for component in PRICE_COLUMNS.values()),
         headline.unit if headline else None,

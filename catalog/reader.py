@@ -36,7 +36,9 @@ from catalog.dbvalues import (
 from catalog.errors import CatalogError, EmptyCatalog, NotFound
 from catalog.search import like_pattern, words
 from catalog.views import (
+    DEFAULT_SOURCE,
     ChangeSet,
+    Discrepancy,
     OfferingHistory,
     OfferingView,
     PresenceSpan,
@@ -45,7 +47,10 @@ from catalog.views import (
     PriceView,
     Problem,
     RunView,
+    SourcedPrice,
+    TierView,
     is_suspect,
+    offering_key,
 )
 
 #: every price component a page can show, in registry order
@@ -53,12 +58,13 @@ ALL_COMPONENTS = tuple(c.name for c in components.COMPONENTS)
 _OFFERING_COLUMNS = (
     "o.id, p.slug, p.name, m.model_id, m.creator, o.name, o.category, o.task, o.open_source, "
     "o.date_added, o.source_url, o.first_seen_at, o.last_seen_at, o.last_fetched_at, o.removed_at, "
-    "o.headline_spec_unit, o.headline_unit_conflict, o.stale_reason, o.warnings, o.description"
+    "o.headline_spec_unit, o.headline_unit_conflict, o.stale_reason, o.warnings, o.description, "
+    "o.source, o.model_key, o.provider_key"
 )
 _RUN_COLUMNS = (
     "id, site, started_at, finished_at, status, pages_fetched, pages_not_modified, pages_failed, "
     "bytes_downloaded, offerings_new, offerings_updated, offerings_unchanged, offerings_removed, "
-    "price_changes, error"
+    "price_changes, error, source"
 )
 _KEYED = "JOIN offerings o ON o.id = {table}.offering_id JOIN providers p ON p.id = o.provider_id " \
          "JOIN models m ON m.id = o.model_ref_id"
@@ -70,9 +76,27 @@ def split_key(key: str) -> tuple[str, str]:
     return (provider, model_id) if slash else ("", provider)
 
 
+def split_source(key: str) -> tuple[str | None, str]:
+    """'litellm:together_ai/m' -> ('litellm', 'together_ai/m'); a key without a source prefix
+    (what comes before the first ':' holds no '/') -> (None, key)."""
+    head, colon, rest = key.strip().partition(":")
+    if colon and head and "/" not in head and rest:
+        return head.lower(), rest
+    return None, key.strip()
+
+
 class Amount(NamedTuple):
     """An open price, briefly (its unit is its component's)."""
 
+    amount: Decimal
+    currency: str
+
+
+class Tier(NamedTuple):
+    """An open long-context price (catalog.records.TierBasis says how it applies)."""
+
+    start: int
+    basis: str
     amount: Decimal
     currency: str
 
@@ -85,10 +109,13 @@ class Brief(NamedTuple):
     model_id: str
     name: str | None
     prices: dict[str, Amount]
+    source: str = DEFAULT_SOURCE
+    #: component -> its long-context tiers, by start
+    tiers: dict[str, list[Tier]] | None = None
 
     @property
     def key(self) -> str:
-        return f"{self.provider}/{self.model_id}"
+        return offering_key(self.source, self.provider, self.model_id)
 
 
 class Reader:
@@ -165,19 +192,28 @@ class Reader:
         joins: str = "",
         *,
         include_removed: bool = False,
+        source: str | None = None,
+        model: str | None = None,
     ) -> tuple[str, list[Any]]:
-        """FROM ... (JOINS) WHERE for offerings matching QUERY and the filters; its parameters."""
+        """FROM ... (JOINS) WHERE for offerings matching QUERY and the filters (SOURCE: one
+        source's; MODEL: one canonical model's, at every provider and source); its parameters."""
         # SQLite's LIKE already ignores ASCII case, exactly the folding its lower() does, and is
         # faster without the call; PostgreSQL's LIKE is case-sensitive, so it compares lower().
         fold = (lambda column: f"lower({column})") if self._pg else (lambda column: column)
         where = [] if include_removed else ["o.removed_at IS NULL"]
         params: list[Any] = []
-        if provider:
-            where.append("lower(p.slug) = ?")
-            params.append(provider.lower())
+        if provider:  # as the source spells it, or the provider's one identity across sources
+            where.append("(lower(p.slug) = ? OR o.provider_key = ?)")
+            params += [provider.lower()] * 2
         if category:
             where.append("lower(o.category) = ?")
             params.append(category.lower())
+        if source:
+            where.append("o.source = ?")
+            params.append(source.lower())
+        if model:
+            where.append("o.model_key = ?")
+            params.append(model.strip().lower())
         for word in words(query):
             # the model-ID test runs once over the (smaller) models table, not once per offering;
             # only fixed column names and placeholders are formatted in, the word is bound
@@ -203,21 +239,31 @@ class Reader:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
         components: Iterable[str] | None = None,
         with_related: bool = False,
         include_removed: bool = False,
     ) -> list[OfferingView]:
         """Offerings matching QUERY and the filters (current ones unless INCLUDE_REMOVED), with
         their open prices (only COMPONENTS when given) and, WITH_RELATED, their related keys.
-        Ordered by provider slug, then model ID."""
-        where, params = self._where(query, provider, category, include_removed=include_removed)
+        Ordered by provider slug, then model ID (then source)."""
+        where, params = self._where(query, provider, category, include_removed=include_removed, source=source,
+                                    model=model)
         rows = self._rows(f"SELECT {_OFFERING_COLUMNS} {where}", params)  # noqa: S608 - values are bound
         return self._views(rows, components, with_related)
 
     def _views(self, rows: list[tuple], components: Iterable[str] | None, with_related: bool) -> list[OfferingView]:
         ids = [row[0] for row in rows]
         prices: dict[int, dict[str, PriceView]] = {}
-        for offering_id, component, amount, currency, unit, since, suspect in self._open_prices(ids, components):
+        tiers: dict[int, dict[tuple[str, int], TierView]] = {}
+        for offering_id, component, amount, currency, unit, since, suspect, tier, basis in self._open_prices(
+            ids, components
+        ):
+            if tier:
+                tiers.setdefault(offering_id, {})[(component, tier)] = TierView(
+                    component, tier, basis, money_from_db(amount), currency)
+                continue
             prices.setdefault(offering_id, {})[component] = PriceView(
                 component, money_from_db(amount), currency, unit, timestamp_from_db(since), bool(suspect)
             )
@@ -229,8 +275,9 @@ class Reader:
                 ids,
             ):
                 related.setdefault(offering_id, []).append(f"{provider}/{model_id}")
-        views = [_view(row, prices.get(row[0], {}), tuple(related.get(row[0], ()))) for row in rows]
-        views.sort(key=lambda v: (v.provider, v.model_id))
+        views = [_view(row, prices.get(row[0], {}), tuple(related.get(row[0], ())), tiers.get(row[0], {}))
+                 for row in rows]
+        views.sort(key=lambda v: (v.provider, v.model_id, v.source))
         return views
 
     def _open_prices(self, ids: list[int], components: Iterable[str] | None) -> list[tuple]:
@@ -239,8 +286,8 @@ class Reader:
             return []
         only = f" AND component IN ({', '.join(['?'] * len(wanted))})" if wanted else ""
         return self._in(  # noqa: S608
-            "SELECT offering_id, component, amount, currency, unit, valid_from, suspect FROM prices "  # noqa: S608
-            "WHERE closed_run_id IS NULL AND offering_id IN ({ids})" + only,
+            "SELECT offering_id, component, amount, currency, unit, valid_from, suspect, tier_start, "  # noqa: S608
+            "tier_basis FROM prices WHERE closed_run_id IS NULL AND offering_id IN ({ids})" + only,
             ids,
             wanted or [],
         )
@@ -251,32 +298,51 @@ class Reader:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
         components: Iterable[str] | None = None,
     ) -> list[Brief]:
-        """Like offerings(), but only identity and prices (what a cost ranking needs), quick to
-        build, and in no particular order."""
+        """Like offerings(), but only identity, prices and long-context tiers (what a cost
+        ranking needs), quick to build, and in no particular order."""
         wanted = list(ALL_COMPONENTS if components is None else components)
-        # one row per offering: each component's open price joined through the partial index
-        # uq_prices_open (offering_id, component WHERE closed_run_id IS NULL)
+        # one row per offering: each component's open base price joined through the partial
+        # index uq_prices_open (offering_id, component, tier_start WHERE closed_run_id IS NULL)
         joins = "".join(
             f"LEFT JOIN prices c{i} ON c{i}.offering_id = o.id AND c{i}.component = ? "
-            f"AND c{i}.closed_run_id IS NULL "
+            f"AND c{i}.tier_start = 0 AND c{i}.closed_run_id IS NULL "
             for i in range(len(wanted))
         )
-        where, params = self._where(query, provider, category, joins)
+        where, params = self._where(query, provider, category, joins, source=source, model=model)
         columns = "".join(f", c{i}.amount, c{i}.currency" for i in range(len(wanted)))
-        rows = self._rows(f"SELECT o.id, p.slug, m.model_id, o.name{columns} {where}", wanted + params)  # noqa: S608
+        rows = self._rows(f"SELECT o.id, p.slug, m.model_id, o.name, o.source{columns} {where}", wanted + params)  # noqa: S608
         # the hot loop of `catalog compare`: no per-row dispatch (SQLite hands money over as text)
         to_decimal = money_from_db if self._pg else Decimal
-        slots = [(component, 4 + 2 * i) for i, component in enumerate(wanted)]
+        slots = [(component, 5 + 2 * i) for i, component in enumerate(wanted)]
+        tiers = self._open_tiers(wanted)
         briefs = []
         for row in rows:
             prices = {}
             for component, at in slots:
                 if row[at] is not None:
                     prices[component] = Amount(to_decimal(row[at]), row[at + 1])
-            briefs.append(Brief(row[0], row[1], row[2], row[3], prices))
+            briefs.append(Brief(row[0], row[1], row[2], row[3], prices, row[4], tiers.get(row[0])))
         return briefs
+
+    def _open_tiers(self, components: list[str]) -> dict[int, dict[str, list[Tier]]]:
+        """Every open long-context tier of COMPONENTS, by offering (few: read whole, through the
+        partial index ix_prices_open_tiers)."""
+        if not components:
+            return {}
+        tiers: dict[int, dict[str, list[Tier]]] = {}
+        marks = ", ".join(["?"] * len(components))
+        for offering_id, component, start, basis, amount, currency in self._rows(  # noqa: S608
+            "SELECT offering_id, component, tier_start, tier_basis, amount, currency FROM prices "  # noqa: S608
+            f"WHERE tier_start > 0 AND closed_run_id IS NULL AND component IN ({marks}) ORDER BY tier_start",
+            components,
+        ):
+            tiers.setdefault(offering_id, {}).setdefault(component, []).append(
+                Tier(start, basis, money_from_db(amount), currency))
+        return tiers
 
     def offering(self, key: str, *, include_removed: bool = False) -> OfferingView:
         """The offering named PROVIDER/MODEL_ID (any case; a bare model ID offered by one provider),
@@ -300,8 +366,12 @@ class Reader:
         raise NotFound(f"no offering {key.strip()!r}; {hint}", suggestions=suggestions)
 
     def _named(self, key: str, *, include_removed: bool) -> list[OfferingView]:
+        source, key = split_source(key)
         provider, model_id = split_key(key)
-        where, params = self._where(None, provider or None, None, include_removed=include_removed)
+        where, params = self._where(None, None, None, include_removed=include_removed, source=source)
+        if provider:
+            where += " AND lower(p.slug) = ?"
+            params.append(provider.lower())
         sql = f"SELECT {_OFFERING_COLUMNS} {where} AND lower(m.model_id) = ?"  # noqa: S608 - values are bound
         return self._views(self._rows(sql, [*params, model_id.lower()]), None, with_related=True)
 
@@ -309,19 +379,19 @@ class Reader:
         """The N current offering keys nearest KEY, nearest first: a one-character typo of a key
         lists that key first; the same model ID under other providers counts as near."""
         keys = {
-            f"{p}/{m}".lower(): f"{p}/{m}"
-            for p, m in self._rows(
-                "SELECT p.slug, m.model_id FROM offerings o JOIN providers p ON p.id = o.provider_id "
+            offering_key(s, p, m).lower(): offering_key(s, p, m)
+            for s, p, m in self._rows(
+                "SELECT o.source, p.slug, m.model_id FROM offerings o JOIN providers p ON p.id = o.provider_id "
                 "JOIN models m ON m.id = o.model_ref_id WHERE o.removed_at IS NULL"
             )
         }
         wanted = key.strip().lower()
-        _, model_id = split_key(wanted)
+        _, model_id = split_key(split_source(wanted)[1])
         matcher = difflib.SequenceMatcher(b=wanted)
         scored = []
         for lowered, original in keys.items():
             matcher.set_seq1(lowered)
-            if lowered.partition("/")[2] == model_id:
+            if split_key(split_source(lowered)[1])[1] == model_id:
                 scored.append((1.0, original))  # the model itself, at another provider
             elif matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
                 ratio = matcher.ratio()
@@ -379,17 +449,19 @@ class Reader:
         spans: dict[str, list[PriceSpan]] = {}
         rows = self._rows(
             "SELECT component, amount, currency, unit, valid_from, valid_to, opened_run_id, last_run_id, "
-            "closed_run_id, last_seen_at, suspect, source_url, fetched_at, content_hash FROM prices "
-            "WHERE offering_id = ? ORDER BY valid_from, id",
+            "closed_run_id, last_seen_at, suspect, source_url, fetched_at, content_hash, tier_start, tier_basis "
+            "FROM prices WHERE offering_id = ? ORDER BY valid_from, id",
             [view.id],
         )
-        for row in sorted(rows, key=lambda r: components.order(r[0])):  # stable: keeps time order
+        # stable sorts: time order kept within each component and tier
+        for row in sorted(rows, key=lambda r: (components.order(r[0]), r[14])):
             (component, amount, currency, unit, valid_from, valid_to, opened, last, closed, last_seen,
-             suspect, source_url, fetched_at, content_hash) = row
-            spans.setdefault(component, []).append(PriceSpan(
+             suspect, source_url, fetched_at, content_hash, tier, basis) = row
+            name = component if not tier else f"{component} past {tier:,} tokens"
+            spans.setdefault(name, []).append(PriceSpan(
                 component, money_from_db(amount), currency, unit, timestamp_from_db(valid_from),
                 timestamp_from_db(valid_to), opened, last, closed, timestamp_from_db(last_seen), bool(suspect),
-                source_url, timestamp_from_db(fetched_at), content_hash,
+                source_url, timestamp_from_db(fetched_at), content_hash, tier, basis,
             ))
         presence = self._rows(
             "SELECT opened_at, closed_at, opened_run_id, closed_run_id FROM offering_presence "
@@ -405,27 +477,37 @@ class Reader:
                 PresenceSpan(timestamp_from_db(a), timestamp_from_db(b), o, c) for a, b, o, c in presence
             ),
             prices={c: tuple(s) for c, s in spans.items()},
+            source=view.source,
         )
 
     # --- changes between two complete refreshes -----------------------------------------------------
 
-    def resolve_runs(self, since: int | dt.date | dt.datetime | None = None) -> tuple[RunView, RunView]:
-        """The two complete refreshes to compare: (older, newer).
+    def resolve_runs(
+        self, since: int | dt.date | dt.datetime | None = None, source: str | None = None
+    ) -> tuple[RunView, RunView]:
+        """The two complete refreshes of one source to compare: (older, newer).
 
-        The newer is the last complete refresh. The older is the one before it, or SINCE: a run
-        id, or a date / time meaning the last complete refresh that finished at or before it (a
-        bare date counts to its end, in UTC).
+        The source is SOURCE, else that of the last complete refresh. The newer is that source's
+        last complete refresh; the older the one before it, or SINCE: a run id, or a date / time
+        meaning the last complete refresh that finished at or before it (a bare date counts to
+        its end, in UTC).
         """
-        complete = f"SELECT {_RUN_COLUMNS} FROM crawl_runs WHERE status = 'complete'"  # noqa: S608
-        latest = [_run(r) for r in self._rows(complete + " ORDER BY id DESC LIMIT 2")]  # noqa: S608
+        if source is None:
+            last = self._rows("SELECT source FROM crawl_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+            source = last[0][0] if last else DEFAULT_SOURCE
+        complete = f"SELECT {_RUN_COLUMNS} FROM crawl_runs WHERE status = 'complete' AND source = ?"  # noqa: S608
+        latest = [_run(r) for r in self._rows(complete + " ORDER BY id DESC LIMIT 2", [source])]  # noqa: S608
         if len(latest) < 2:
             has = "1 (run `catalog refresh` again)" if latest else "none yet (run `catalog refresh`)"
-            raise CatalogError(f"changes need two complete refreshes; this database has {has}")
+            of = "" if source == DEFAULT_SOURCE else f" of {source}"
+            raise CatalogError(f"changes need two complete refreshes{of}; this database has {has}")
         newer = latest[0]
         if since is None:
             return latest[1], newer
         if isinstance(since, int):
             older = self.run(since)
+            if older.source != source:
+                raise CatalogError(f"refresh #{since} read {older.source}, not {source}; give --source {older.source}")
             if older.status != "complete":
                 raise CatalogError(
                     f"refresh #{since} is {older.status}, not complete; --since needs a complete refresh "
@@ -433,9 +515,9 @@ class Reader:
                 )
         else:
             bound = timestamp_param(_end_of(since), self.dialect)
-            found = self._rows(complete + " AND finished_at <= ? ORDER BY id DESC LIMIT 1", [bound])  # noqa: S608
+            found = self._rows(complete + " AND finished_at <= ? ORDER BY id DESC LIMIT 1", [source, bound])  # noqa: S608
             if not found:
-                first = _run(self._rows(complete + " ORDER BY id LIMIT 1")[0])  # noqa: S608
+                first = _run(self._rows(complete + " ORDER BY id LIMIT 1", [source])[0])  # noqa: S608
                 raise CatalogError(
                     f"no complete refresh had finished by {since.isoformat()}; the first finished at "
                     f"{first.finished_at.isoformat(sep=' ', timespec='seconds')}"  # type: ignore[union-attr]
@@ -445,7 +527,7 @@ class Reader:
             raise CatalogError(f"refresh #{older.id} is the last complete refresh; --since needs an earlier one")
         return older, newer
 
-    def changes(self, since: int | dt.date | dt.datetime | None = None) -> ChangeSet:
+    def changes(self, since: int | dt.date | dt.datetime | None = None, source: str | None = None) -> ChangeSet:
         """What changed between two complete refreshes (see resolve_runs): offerings added and
         removed, and every price component whose value differs.
 
@@ -454,16 +536,17 @@ class Reader:
         the end of refresh R when it was opened by R or before and not closed by R (run ids grow
         with time: one refresh at a time per database).
         """
-        older, newer = self.resolve_runs(since)
+        older, newer = self.resolve_runs(since, source)
         a, b = older.id, newer.id
+        source = newer.source
         held = "{t}.opened_run_id <= ? AND ({t}.closed_run_id IS NULL OR {t}.closed_run_id > ?)"
 
         def appeared(held_now: int, held_before: int, moved: str, moved_run: int) -> dict[int, tuple[str, str]]:
             rows = self._rows(  # noqa: S608
                 f"SELECT pr.offering_id, p.slug, m.model_id FROM offering_presence pr {_KEYED.format(table='pr')} "  # noqa: S608
-                f"WHERE pr.{moved} AND {held.format(t='pr')} AND NOT EXISTS (SELECT 1 FROM offering_presence b "
-                f"WHERE b.offering_id = pr.offering_id AND {held.format(t='b')})",
-                [moved_run, held_now, held_now, held_before, held_before],
+                f"WHERE o.source = ? AND pr.{moved} AND {held.format(t='pr')} AND NOT EXISTS "
+                f"(SELECT 1 FROM offering_presence b WHERE b.offering_id = pr.offering_id AND {held.format(t='b')})",
+                [source, moved_run, held_now, held_now, held_before, held_before],
             )
             return {oid: (slug, model_id) for oid, slug, model_id in rows}
 
@@ -473,10 +556,11 @@ class Reader:
         def prices(held_at: int, moved: str, moved_run: int) -> dict[tuple[int, str], tuple]:
             rows = self._rows(  # noqa: S608
                 "SELECT pc.offering_id, p.slug, m.model_id, pc.component, pc.amount, pc.currency, pc.unit, "  # noqa: S608
-                f"pc.suspect FROM prices pc {_KEYED.format(table='pc')} WHERE pc.{moved} AND {held.format(t='pc')}",
-                [moved_run, held_at, held_at],
+                f"pc.suspect, pc.tier_start FROM prices pc {_KEYED.format(table='pc')} "
+                f"WHERE o.source = ? AND pc.{moved} AND {held.format(t='pc')}",
+                [source, moved_run, held_at, held_at],
             )
-            return {(r[0], r[3]): (r[1], r[2], money_from_db(r[4]), r[5], r[6], bool(r[7])) for r in rows}
+            return {(r[0], r[3], r[8]): (r[1], r[2], money_from_db(r[4]), r[5], r[6], bool(r[7])) for r in rows}
 
         old = prices(a, "closed_run_id <= ?", b)  # held at A, gone by B
         new = prices(b, "opened_run_id > ?", a)  # held at B, opened since A
@@ -493,21 +577,70 @@ class Reader:
             found.append(PriceChange(
                 provider=slug,
                 model_id=model_id,
-                component=key[1],
+                component=key[1] if not key[2] else f"{key[1]} past {key[2]:,} tokens",
                 old=before[2] if before else None,
                 new=after[2] if after else None,
                 currency=shown[3],  # type: ignore[index]
                 unit=shown[4],  # type: ignore[index]
                 suspect=both and (after[5] or is_suspect(before[2], after[2])),  # type: ignore[index]
+                source=source,
             ))
-        found.sort(key=lambda c: (c.provider, c.model_id, components.order(c.component), c.component))
+        found.sort(key=lambda c: (c.provider, c.model_id, components.order(c.component.split(" ")[0]), c.component))
         return ChangeSet(
             from_run=older,
             to_run=newer,
             added=tuple(sorted(added.values())),
             removed=tuple(sorted(removed.values())),
             price_changes=tuple(found),
+            source=source,
         )
+
+    # --- several sources ------------------------------------------------------------------------------
+
+    def source_counts(self) -> dict[str, tuple[RunView | None, int]]:
+        """Every source refreshed into this database: its last refresh and current offerings."""
+        out: dict[str, tuple[RunView | None, int]] = {}
+        for (source,) in self._rows("SELECT DISTINCT source FROM crawl_runs"):
+            last = self._rows(f"SELECT {_RUN_COLUMNS} FROM crawl_runs WHERE source = ? ORDER BY id DESC LIMIT 1",  # noqa: S608
+                              [source])
+            count = self._rows("SELECT count(*) FROM offerings WHERE source = ? AND removed_at IS NULL", [source])
+            out[source] = (_run(last[0]) if last else None, int(count[0][0]))
+        return out
+
+    def crosscheck(self, sources: Sequence[str] | None = None, min_diff: Decimal = Decimal(0)) -> list[Discrepancy]:
+        """Every (model, provider, component) that two or more SOURCES (default: all) price
+        differently today: base prices of the same unit and currency, compared by model_key and
+        provider_key. MIN_DIFF: only differences of more than this many percent (a price of 0
+        against any other is always reported)."""
+        where = ["o.removed_at IS NULL", "pc.closed_run_id IS NULL", "pc.tier_start = 0", "o.model_key IS NOT NULL",
+                 "o.provider_key IS NOT NULL", "pc.component <> ?"]
+        params: list[Any] = [components.HEADLINE.name]
+        if sources:
+            where.append(f"o.source IN ({', '.join(['?'] * len(sources))})")
+            params += [s.lower() for s in sources]
+        rows = self._rows(  # noqa: S608
+            "SELECT o.model_key, o.provider_key, pc.component, o.source, p.slug, m.model_id, pc.amount, pc.currency, "  # noqa: S608
+            "pc.unit, pc.source_url, pc.valid_from FROM offerings o JOIN prices pc ON pc.offering_id = o.id "
+            "JOIN providers p ON p.id = o.provider_id JOIN models m ON m.id = o.model_ref_id "
+            f"WHERE {' AND '.join(where)}",
+            params,
+        )
+        groups: dict[tuple[str, str, str, str, str], list[SourcedPrice]] = {}
+        for model, provider, component, source, slug, model_id, amount, currency, unit, url, since in rows:
+            groups.setdefault((model, provider, component, currency, unit), []).append(SourcedPrice(
+                source, offering_key(source, slug, model_id), money_from_db(amount), currency, unit, url,
+                timestamp_from_db(since)))  # type: ignore[arg-type]
+        found = []
+        for (model, provider, component, _, _), values in groups.items():
+            if len({v.source for v in values}) < 2:
+                continue
+            values.sort(key=lambda v: (v.amount, v.source, v.offering))
+            low, high = values[0].amount, values[-1].amount
+            if low == high or (low and (high - low) * 100 <= min_diff * low):
+                continue
+            found.append(Discrepancy(model, provider, component, tuple(values)))
+        found.sort(key=lambda d: (d.model, d.provider, components.order(d.component)))
+        return found
 
     # --- export ---------------------------------------------------------------------------------------
 
@@ -517,13 +650,15 @@ class Reader:
         *,
         provider: str | None = None,
         category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
         with_related: bool = True,
         batch: int = 5000,
     ) -> Iterator[OfferingView]:
         """Every current offering matching, with prices (and related keys, WITH_RELATED), in key
         order, read in batches of BATCH: an export of 100,000 offerings never holds them all."""
-        where, params = self._where(query, provider, category)
-        rows = self._rows(f"SELECT {_OFFERING_COLUMNS} {where} ORDER BY p.slug, m.model_id", params)  # noqa: S608
+        where, params = self._where(query, provider, category, source=source, model=model)
+        rows = self._rows(f"SELECT {_OFFERING_COLUMNS} {where} ORDER BY p.slug, m.model_id, o.source", params)  # noqa: S608
         for start in range(0, len(rows), batch):
             yield from self._views(rows[start : start + batch], None, with_related=with_related)
 
@@ -534,9 +669,11 @@ def _end_of(when: dt.date | dt.datetime) -> dt.datetime:
     return dt.datetime.combine(when, dt.time.max, tzinfo=dt.UTC)
 
 
-def _view(row: tuple, prices: dict[str, PriceView], related: tuple[str, ...]) -> OfferingView:
+def _view(row: tuple, prices: dict[str, PriceView], related: tuple[str, ...],
+          tiers: dict[tuple[str, int], TierView]) -> OfferingView:
     (id_, slug, provider_name, model_id, creator, name, category, task, open_source, date_added, source_url,
-     first_seen, last_seen, last_fetched, removed_at, spec_unit, conflict, stale, warnings, description) = row
+     first_seen, last_seen, last_fetched, removed_at, spec_unit, conflict, stale, warnings, description,
+     source, model_key, provider_key) = row
     return OfferingView(
         id=id_,
         provider=slug,
@@ -560,14 +697,19 @@ def _view(row: tuple, prices: dict[str, PriceView], related: tuple[str, ...]) ->
         description=description,
         prices=prices,
         related=related,
+        source=source,
+        model_key=model_key,
+        provider_key=provider_key,
+        tiers=tiers,
     )
 
 
 def _run(row: tuple) -> RunView:
     (id_, site, started, finished, status, fetched, not_modified, failed, downloaded, new, updated,
-     unchanged, removed, changes, error) = row
+     unchanged, removed, changes, error, source) = row
     return RunView(id_, site, timestamp_from_db(started), timestamp_from_db(finished), status,  # type: ignore[arg-type]
-                   fetched, not_modified, failed, downloaded, new, updated, unchanged, removed, changes, error)
+                   fetched, not_modified, failed, downloaded, new, updated, unchanged, removed, changes, error,
+                   source)
 
 
 # --- opening a database ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -44,6 +44,40 @@ TEXT_LIMITS: dict[str, int] = {
 Identifier = Annotated[str, Field(min_length=1, max_length=SLUG_CHARS)]
 
 
+#: how a long-context tier applies (catalog.costing prices each):
+#: "above": a call whose input tokens are MORE than the tier's start is priced, every token of it,
+#:     at the tier prices of the components that have one (LiteLLM's ``*_above_200k_tokens``, and
+#:     genai-prices' ``{base, tiers: [{start, price}]}`` since its December 2025 rule);
+#: "from": the same for AT LEAST the start (OpenRouter's ``overrides`` with ``min_prompt_tokens``,
+#:     LiteLLM's xAI entries);
+#: "marginal": only the units of that component beyond the start are priced at the tier price,
+#:     the rest at the base price (graduated pricing; genai-prices' rule before December 2025).
+TierBasis = Literal["above", "from", "marginal"]
+
+
+class TierPrice(BaseModel):
+    """A price of one component that applies past a threshold of input tokens."""
+
+    model_config = ConfigDict(frozen=True)
+
+    component: str
+    #: the threshold, in input tokens per call (for "marginal": in the component's own units)
+    start: int = Field(gt=0)
+    basis: TierBasis
+    amount: Money
+
+
+class DatedPrices(BaseModel):
+    """Prices a source says held from START (genai-prices' conditional prices): one step of the
+    dated history it publishes. It ends where the next step (or the record's current prices) starts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: dt.datetime
+    prices: dict[str, Money] = Field(default_factory=dict)
+    tiers: list[TierPrice] = Field(default_factory=list)
+
+
 class RelatedOffering(BaseModel):
     """A related-model card: the offering it links to and the provider label it shows."""
 
@@ -75,6 +109,15 @@ class PageRecord(BaseModel):
     currency: str = Field(default="USD", min_length=3, max_length=3)
     #: component name (catalog.components) -> amount in ``currency``; only what the page prices
     prices: dict[str, Money] = Field(default_factory=dict)
+    #: prices past a threshold of input tokens (long-context tiers), beside the base prices above
+    tiers: list[TierPrice] = Field(default_factory=list)
+    #: when the current prices started, where the source says so (else: when first observed)
+    prices_since: dt.datetime | None = None
+    #: earlier prices the source publishes with their start dates, oldest first
+    history: list[DatedPrices] = Field(default_factory=list)
+    #: the canonical model (catalog.identity): lowercase "creator/model", the same for one model
+    #: at every provider and in every source; None when the source's identifiers do not tell
+    model_key: str | None = Field(default=None, max_length=SLUG_CHARS)
     #: unit printed after the header price: "call", "image", "second"
     headline_unit: str | None = None
     #: unit printed after the price in the specifications, e.g. "per million tokens"
@@ -259,6 +302,13 @@ class NotModified(BaseModel):
     """A model page that answered 304: its offering was observed unchanged."""
 
     canonical_url: str
+    fetch: Fetch
+
+
+class SourceUnchanged(BaseModel):
+    """The source's whole document answered 304: every current offering of the refresh's source
+    was observed unchanged (a document source's answer to a conditional request)."""
+
     fetch: Fetch
 
 

@@ -85,10 +85,10 @@ def run_refresh(
     started = time.monotonic()
     with refresh_lock(engine):
         with Session(engine) as session, session.begin():
-            run_id = store.start_run(session, site).id
+            run_id = store.start_run(session, site, source=source.name).id
         with Session(engine) as session:
             known = store.known_pages(session)
-            max_pages = options.max_pages if options.max_pages is not None else default_page_budget(session)
+            max_pages = options.max_pages if options.max_pages is not None else default_page_budget(session, source.name)
         writer = BatchWriter(engine, run_id, batch_size)
         context = SourceContext(
             engine=engine, run_id=run_id, site=site, known=known, max_pages=max_pages, options=options,
@@ -151,10 +151,12 @@ def _site_url(source: Source, site: str | None) -> str:
         raise CatalogError(str(exc)) from None
 
 
-def default_page_budget(session: Session) -> int:
-    """max(MIN_PAGE_BUDGET, PAGE_BUDGET_FACTOR x the offerings the last complete refresh saw)."""
+def default_page_budget(session: Session, source: str = DEFAULT_SOURCE) -> int:
+    """max(MIN_PAGE_BUDGET, PAGE_BUDGET_FACTOR x the offerings the last complete refresh of
+    SOURCE saw)."""
     last = session.scalar(
-        select(CrawlRun).where(CrawlRun.status == "complete").order_by(CrawlRun.id.desc()).limit(1)
+        select(CrawlRun).where(CrawlRun.status == "complete", CrawlRun.source == source)
+        .order_by(CrawlRun.id.desc()).limit(1)
     )
     seen = (last.offerings_new + last.offerings_updated + last.offerings_unchanged) if last else 0
     return max(MIN_PAGE_BUDGET, PAGE_BUDGET_FACTOR * seen)

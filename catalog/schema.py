@@ -59,15 +59,27 @@ class Model(Base):
     creator: Mapped[slug | None]
 
 
+#: the source every offering and run had before there were several (catalog.sources)
+DEFAULT_SOURCE = "modelslab"
+source_name = Annotated[str, mapped_column(String(32), server_default=DEFAULT_SOURCE)]
+
+
 class Offering(Base):
-    """One provider's offering of one model: what a model page describes."""
+    """One provider's offering of one model, as one source describes it (a ModelsLab page, an
+    entry of LiteLLM's price map...): the same provider and model in two sources are two offerings,
+    tied together by model_key and provider_key."""
 
     __tablename__ = "offerings"
-    __table_args__ = (UniqueConstraint("provider_id", "model_ref_id"),)
+    __table_args__ = (UniqueConstraint("source", "provider_id", "model_ref_id"),)
 
     id: Mapped[intpk]
+    source: Mapped[source_name]
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
     model_ref_id: Mapped[int] = mapped_column(ForeignKey("models.id"), index=True)
+    #: the canonical model (catalog.identity): lowercase creator/model, one for every provider and source
+    model_key: Mapped[str | None] = mapped_column(String(SLUG_CHARS), index=True)
+    #: the canonical provider (catalog.identity.provider_key): one for a provider in every source
+    provider_key: Mapped[str | None] = mapped_column(String(SLUG_CHARS))
     name: Mapped[label | None]
     category: Mapped[label | None]
     task: Mapped[label | None]
@@ -127,11 +139,18 @@ class Price(Base):
             "uq_prices_open",
             "offering_id",
             "component",
+            "tier_start",
             unique=True,
             sqlite_where=text("closed_run_id IS NULL"),
             postgresql_where=text("closed_run_id IS NULL"),
         ),
         Index("ix_prices_offering_component", "offering_id", "component"),
+        Index(
+            "ix_prices_open_tiers",
+            "offering_id",
+            sqlite_where=text("tier_start > 0 AND closed_run_id IS NULL"),
+            postgresql_where=text("tier_start > 0 AND closed_run_id IS NULL"),
+        ),
     )
 
     id: Mapped[intpk]
@@ -142,6 +161,10 @@ class Price(Base):
     currency: Mapped[str] = mapped_column(String(3))
     #: what the amount buys: "1M tokens", "image", "second", or the headline's printed unit
     unit: Mapped[str] = mapped_column(String(UNIT_CHARS))
+    #: 0 for the base price; else the threshold of input tokens past which this (long-context)
+    #: price applies, by the rule TIER_BASIS names (catalog.records.TierBasis)
+    tier_start: Mapped[int] = mapped_column(server_default=text("0"))
+    tier_basis: Mapped[str | None] = mapped_column(String(16))
     #: moved by more than 10x from the previous value in one refresh
     suspect: Mapped[bool] = mapped_column(default=False)
     valid_from: Mapped[timestamp]
@@ -174,6 +197,8 @@ class CrawlRun(Base):
     __tablename__ = "crawl_runs"
 
     id: Mapped[intpk]
+    #: what was refreshed: a source of catalog.sources
+    source: Mapped[source_name]
     site: Mapped[url]
     started_at: Mapped[timestamp]
     finished_at: Mapped[timestamp | None]

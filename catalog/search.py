@@ -40,13 +40,18 @@ def matches(query: str | None, *texts: str | None) -> bool:
     return all(any(w in h for h in haystacks) for w in words(query))
 
 
-def describe_filters(query: str | None, provider: str | None, category: str | None) -> str:
+def describe_filters(query: str | None, provider: str | None, category: str | None,
+                     source: str | None = None, model: str | None = None) -> str:
     """The filters in words, for messages: "'llama 3' and provider 'groq'"."""
     parts = [repr(query)] if query else []
     if provider:
         parts.append(f"provider {provider!r}")
     if category:
         parts.append(f"category {category!r}")
+    if source:
+        parts.append(f"source {source!r}")
+    if model:
+        parts.append(f"model {model!r}")
     return " and ".join(parts) if parts else "the catalog"
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from catalog.identity import provider_key
 from catalog.records import Fetch, Observation, PageFailure
 from catalog.schema import (
+    DEFAULT_SOURCE,
     CrawlRun,
     FetchedPage,
     Model,
@@ -44,12 +47,14 @@ def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
 # --- runs -------------------------------------------------------------------------------
 
 
-def start_run(session: Session, site: str, now: dt.datetime | None = None) -> CrawlRun:
-    """Open a refresh record (status running); runs a dead holder left running become interrupted."""
+def start_run(
+    session: Session, site: str, now: dt.datetime | None = None, *, source: str = DEFAULT_SOURCE
+) -> CrawlRun:
+    """Open a refresh of SOURCE (status running); runs a dead holder left running become interrupted."""
     session.execute(
         update(CrawlRun).where(CrawlRun.status == "running").values(status="interrupted")
     )
-    run = CrawlRun(site=site, started_at=now or utcnow(), status="running")
+    run = CrawlRun(source=source, site=site, started_at=now or utcnow(), status="running")
     session.add(run)
     session.flush()
     return run
@@ -76,7 +81,9 @@ def finish_run(
 
 
 def _unseen(run: CrawlRun):
-    return Offering.removed_at.is_(None), Offering.last_seen_run_id != run.id
+    """The offerings of RUN's source it did not observe: a refresh of one source never removes
+    another's."""
+    return Offering.source == run.source, Offering.removed_at.is_(None), Offering.last_seen_run_id != run.id
 
 
 def removal_preview(session: Session, run: CrawlRun) -> tuple[int, int]:
@@ -84,7 +91,7 @@ def removal_preview(session: Session, run: CrawlRun) -> tuple[int, int]:
     that keeps a refresh which saw far fewer pages than the site had from emptying the catalog."""
     listed = session.scalar(
         select(func.count()).select_from(Offering).where(
-            Offering.removed_at.is_(None), Offering.first_run_id != run.id
+            Offering.source == run.source, Offering.removed_at.is_(None), Offering.first_run_id != run.id
         )
     )
     gone = session.scalar(select(func.count()).select_from(Offering).where(*_unseen(run)))
@@ -256,16 +263,18 @@ def observe(session: Session, run: CrawlRun, observations: Sequence[Observation]
     )
     model_ids = [models[m].id for (_, m) in by_key]
     offerings: dict[tuple[int, int], Offering] = {}
-    for ids in chunks(model_ids):
-        for off in session.scalars(select(Offering).where(Offering.model_ref_id.in_(ids))):
+    for ids in chunks(model_ids):  # this run's source's offerings only: another source's are others
+        for off in session.scalars(
+            select(Offering).where(Offering.model_ref_id.in_(ids), Offering.source == run.source)
+        ):
             offerings[(off.provider_id, off.model_ref_id)] = off
-    open_prices: dict[int, dict[str, Price]] = {}
+    open_prices: dict[int, dict[tuple[str, int], Price]] = {}
     existing_ids = [o.id for o in offerings.values()]
     for ids in chunks(existing_ids):
         for price in session.scalars(
             select(Price).where(Price.offering_id.in_(ids), Price.closed_run_id.is_(None))
         ):
-            open_prices.setdefault(price.offering_id, {})[price.component] = price
+            open_prices.setdefault(price.offering_id, {})[(price.component, price.tier_start)] = price
 
     seen_price_ids: list[int] = []
     relink: list[tuple[Offering, Observation]] = []
@@ -278,6 +287,8 @@ def observe(session: Session, run: CrawlRun, observations: Sequence[Observation]
         key = (providers[provider_slug].id, models[model_id].id)
         if key not in offerings:
             offerings[key] = off = Offering(
+                source=run.source,
+                provider_key=provider_key(run.source, provider_slug),
                 provider_id=key[0],
                 model_ref_id=key[1],
                 first_seen_at=obs.fetch.fetched_at,
@@ -355,6 +366,7 @@ def _apply_attributes(off: Offering, rec, fetch: Fetch) -> bool:
             setattr(off, attr, value)
             changed = True
     off.source_url = rec.canonical_url
+    off.model_key = rec.model_key
     off.warnings = "\n".join(rec.warnings) or None
     off.content_hash = fetch.content_hash
     off.stale_reason = None
@@ -365,48 +377,86 @@ def _apply_prices(
     run: CrawlRun,
     off: Offering,
     obs: Observation,
-    current: dict[str, Price],
+    current: dict[tuple[str, int], Price],
     seen_price_ids: list[int],
     new_prices: list[dict],
 ) -> int:
-    """Close intervals whose value changed (or vanished), open new ones. Returns the changes."""
+    """Close intervals whose value changed (or vanished), open new ones. Returns the changes.
+
+    A price is a (component, tier) pair: the base price (tier 0) and each long-context tier
+    keep their own intervals. Where the source dates its prices (``prices_since``, ``history``),
+    intervals start and end on the source's dates rather than on the fetch's.
+    """
     rec, fetch = obs.record, obs.fetch
     now = fetch.fetched_at
-    observed = rec.prices
+    since = rec.prices_since or now
+    observed: dict[tuple[str, int], tuple[Decimal, str | None]] = {(c, 0): (a, None) for c, a in rec.prices.items()}
+    observed.update({(t.component, t.start): (t.amount, t.basis) for t in rec.tiers})
     changes = 0
-    for component, price in current.items():
-        if component not in observed:
-            price.closed_run_id, price.valid_to = run.id, now
+    for key, price in current.items():
+        if key not in observed:
+            price.closed_run_id, price.valid_to = run.id, since
             changes += 1
-    for component, amount in observed.items():
+    if not current and rec.history:  # first seen: the source's earlier prices, as it dates them
+        new_prices += _dated_history(run, off, obs)
+    for (component, tier), (amount, basis) in observed.items():
         unit = rec.unit_of(component)
-        price = current.get(component)
-        if price is not None and price.amount == amount and price.currency == rec.currency and price.unit == unit:
+        price = current.get((component, tier))
+        if (price is not None and price.amount == amount and price.currency == rec.currency and price.unit == unit
+                and price.tier_basis == basis):
             seen_price_ids.append(price.id)
             continue
         suspect = False
         if price is not None:
-            price.closed_run_id, price.valid_to = run.id, now
+            price.closed_run_id, price.valid_to = run.id, since
             suspect = is_suspect(price.amount, amount) if price.currency == rec.currency else False
             changes += 1
-        new_prices.append(
-            {
-                "offering_id": off.id,
-                "component": component,
-                "amount": amount,
-                "currency": rec.currency,
-                "unit": unit,
-                "suspect": suspect,
-                "valid_from": now,
-                "last_seen_at": now,
-                "opened_run_id": run.id,
-                "last_run_id": run.id,
-                "source_url": fetch.url,
-                "fetched_at": now,
-                "content_hash": fetch.content_hash or "",
-            }
-        )
+        new_prices.append(_price_row(run, off, obs, component, amount, unit, since, tier=tier, basis=basis,
+                                     suspect=suspect))
     return changes
+
+
+def _price_row(run: CrawlRun, off: Offering, obs: Observation, component: str, amount: Decimal, unit: str,
+               valid_from: dt.datetime, *, tier: int = 0, basis: str | None = None, suspect: bool = False,
+               valid_to: dt.datetime | None = None) -> dict:
+    fetch = obs.fetch
+    return {
+        "offering_id": off.id,
+        "component": component,
+        "tier_start": tier,
+        "tier_basis": basis,
+        "amount": amount,
+        "currency": obs.record.currency,
+        "unit": unit,
+        "suspect": suspect,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "last_seen_at": fetch.fetched_at,
+        "opened_run_id": run.id,
+        "last_run_id": run.id,
+        "closed_run_id": run.id if valid_to is not None else None,
+        "source_url": fetch.url,
+        "fetched_at": fetch.fetched_at,
+        "content_hash": fetch.content_hash or "",
+    }
+
+
+def _dated_history(run: CrawlRun, off: Offering, obs: Observation) -> list[dict]:
+    """Closed intervals for the dated steps a source publishes before its current prices (each
+    ends where the next begins), recorded by the run that first read them."""
+    rec = obs.record
+    steps = sorted(rec.history, key=lambda step: step.start)
+    ends = [step.start for step in steps[1:]] + [rec.prices_since or obs.fetch.fetched_at]
+    rows = []
+    for step, end in zip(steps, ends, strict=True):
+        if end <= step.start:
+            continue
+        priced = [(c, 0, a, None) for c, a in step.prices.items()]
+        priced += [(t.component, t.start, t.amount, t.basis) for t in step.tiers]
+        for component, tier, amount, basis in priced:
+            rows.append(_price_row(run, off, obs, component, amount, rec.unit_of(component), step.start,
+                                   tier=tier, basis=basis, valid_to=end))
+    return rows
 
 
 def _mark_prices_seen(session: Session, run: CrawlRun, price_ids: list[int], now: dt.datetime) -> None:
@@ -446,7 +496,9 @@ def observe_unchanged(session: Session, run: CrawlRun, canonical_urls: Sequence[
     for urls in chunks(list(dict.fromkeys(canonical_urls))):
         ids.extend(
             session.scalars(
-                select(Offering.id).where(Offering.source_url.in_(urls), Offering.removed_at.is_(None))
+                select(Offering.id).where(
+                    Offering.source_url.in_(urls), Offering.source == run.source, Offering.removed_at.is_(None)
+                )
             )
         )
     for part in chunks(ids):
@@ -461,6 +513,20 @@ def observe_unchanged(session: Session, run: CrawlRun, canonical_urls: Sequence[
             .values(last_run_id=run.id, last_seen_at=now)
         )
     return len(ids)
+
+
+def observe_source_unchanged(session: Session, run: CrawlRun, now: dt.datetime) -> int:
+    """The run's source answered 304 for its whole document: every current offering of that
+    source (and its open prices) was observed unchanged. Returns how many."""
+    mine = (Offering.source == run.source, Offering.removed_at.is_(None))
+    ids = select(Offering.id).where(*mine).scalar_subquery()
+    count = session.scalar(select(func.count()).select_from(Offering).where(*mine)) or 0
+    session.execute(update(Offering).where(*mine).values(last_seen_at=now, last_seen_run_id=run.id))
+    session.execute(
+        update(Price).where(Price.offering_id.in_(ids), Price.closed_run_id.is_(None))
+        .values(last_run_id=run.id, last_seen_at=now)
+    )
+    return int(count)
 
 
 def record_failures(session: Session, run: CrawlRun, failures: Sequence[PageFailure]) -> None:
@@ -482,7 +548,8 @@ def record_failures(session: Session, run: CrawlRun, failures: Sequence[PageFail
             select(Offering)
             .join(Provider, Provider.id == Offering.provider_id)
             .join(Model, Model.id == Offering.model_ref_id)
-            .where(Provider.slug == failure.provider, Model.model_id == failure.model_id)
+            .where(Provider.slug == failure.provider, Model.model_id == failure.model_id,
+                   Offering.source == run.source)
         )
         if off is not None and off.removed_at is None:
             off.stale_reason = failure.reason

@@ -28,6 +28,18 @@ def is_suspect(old: Decimal, new: Decimal) -> bool:
 
 
 @dataclass(frozen=True)
+class TierView:
+    """A long-context price: COMPONENT past START input tokens, by the rule BASIS
+    (catalog.records.TierBasis: "above", "from" or "marginal")."""
+
+    component: str
+    start: int
+    basis: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
 class PriceView:
     """An offering's current price of one component."""
 
@@ -40,6 +52,17 @@ class PriceView:
     since: dt.datetime
     #: it moved by more than 10x at its last change
     suspect: bool = False
+
+
+#: the source whose offering keys need no prefix (catalog.schema.DEFAULT_SOURCE)
+DEFAULT_SOURCE = "modelslab"
+
+
+def offering_key(source: str, provider: str, model_id: str) -> str:
+    """How `catalog show` names an offering: PROVIDER/MODEL_ID for the default source,
+    SOURCE:PROVIDER/MODEL_ID for the others (litellm:together_ai/meta-llama/Llama-3.2-3B)."""
+    key = f"{provider}/{model_id}"
+    return key if source == DEFAULT_SOURCE else f"{source}:{key}"
 
 
 @dataclass(frozen=True)
@@ -70,10 +93,16 @@ class OfferingView:
     prices: dict[str, PriceView] = field(default_factory=dict)
     #: the related offerings' keys, in page order
     related: tuple[str, ...] = ()
+    #: the source it was read from (catalog.sources), its canonical model and provider
+    source: str = DEFAULT_SOURCE
+    model_key: str | None = None
+    provider_key: str | None = None
+    #: long-context tiers: (component, start) -> the price past that many input tokens
+    tiers: dict[tuple[str, int], TierView] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
-        return f"{self.provider}/{self.model_id}"
+        return offering_key(self.source, self.provider, self.model_id)
 
     def amount(self, component: str) -> Decimal | None:
         price = self.prices.get(component)
@@ -110,6 +139,8 @@ class RunView:
     offerings_removed: int
     price_changes: int
     error: str | None
+    #: the source refreshed (catalog.sources)
+    source: str = DEFAULT_SOURCE
 
     @property
     def ok(self) -> bool:
@@ -143,6 +174,9 @@ class PriceSpan:
     source_url: str
     fetched_at: dt.datetime
     content_hash: str
+    #: 0 for the base price; else the long-context tier's start, and its rule
+    tier_start: int = 0
+    tier_basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,10 +198,11 @@ class OfferingHistory:
     presence: tuple[PresenceSpan, ...]
     #: component -> its values, oldest first, in registry order
     prices: dict[str, tuple[PriceSpan, ...]]
+    source: str = DEFAULT_SOURCE
 
     @property
     def key(self) -> str:
-        return f"{self.provider}/{self.model_id}"
+        return offering_key(self.source, self.provider, self.model_id)
 
 
 @dataclass(frozen=True)
@@ -181,10 +216,11 @@ class PriceChange:
     unit: str
     #: moved by more than 10x (either way): recorded, but worth a look
     suspect: bool
+    source: str = DEFAULT_SOURCE
 
     @property
     def key(self) -> str:
-        return f"{self.provider}/{self.model_id}"
+        return offering_key(self.source, self.provider, self.model_id)
 
     @property
     def percent(self) -> Decimal | None:
@@ -205,6 +241,8 @@ class ChangeSet:
     added: tuple[tuple[str, str], ...]
     removed: tuple[tuple[str, str], ...]
     price_changes: tuple[PriceChange, ...]
+    #: the source both refreshes read (a change set compares one source's refreshes)
+    source: str = DEFAULT_SOURCE
 
     @property
     def changed(self) -> bool:
@@ -213,3 +251,51 @@ class ChangeSet:
     @property
     def repriced_offerings(self) -> int:
         return len({(c.provider, c.model_id) for c in self.price_changes})
+
+
+@dataclass(frozen=True)
+class SourcedPrice:
+    """One source's current price of a component of one model at one provider."""
+
+    source: str
+    #: the offering's key, as `catalog show` takes it
+    offering: str
+    amount: Decimal
+    currency: str
+    unit: str
+    #: where it was read, and since when the source has said so
+    url: str
+    since: dt.datetime
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Two or more sources price one component of one model at one provider differently."""
+
+    model: str
+    provider: str
+    component: str
+    #: one value per source, lowest first
+    values: tuple[SourcedPrice, ...]
+
+    @property
+    def difference(self) -> Decimal | None:
+        """How much the highest value is above the lowest, in percent of the lowest (two
+        decimals); None when the lowest is 0 (any other value is infinitely above it)."""
+        low, high = self.values[0].amount, self.values[-1].amount
+        if low == 0:
+            return None
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            return ((high - low) / low * 100).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """A source a refresh can read (catalog.sources), and its last refresh."""
+
+    name: str
+    default_site: str
+    last_run: RunView | None
+    #: its current offerings
+    offerings: int

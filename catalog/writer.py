@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from catalog import store
-from catalog.records import Fetch, NotModified, Observation, PageFailure, ProviderName
+from catalog.records import Fetch, NotModified, Observation, PageFailure, ProviderName, SourceUnchanged
 from catalog.schema import CrawlRun
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 #: what a source hands the writer
-Item = Observation | NotModified | PageFailure | Fetch | ProviderName
+Item = Observation | NotModified | SourceUnchanged | PageFailure | Fetch | ProviderName
 
 #: items written per transaction when the refresh does not say
 DEFAULT_BATCH_SIZE = 500
@@ -49,6 +49,7 @@ class BatchWriter:
     def _reset(self) -> None:
         self.observations: list[Observation] = []
         self.unchanged: list[NotModified] = []
+        self.source_unchanged: SourceUnchanged | None = None
         self.failures: list[PageFailure] = []
         self.fetches: list[Fetch] = []
         self.names: dict[str, str] = {}
@@ -63,6 +64,9 @@ class BatchWriter:
             self.fetches.append(item.fetch)
         elif isinstance(item, NotModified):
             self.unchanged.append(item)
+        elif isinstance(item, SourceUnchanged):
+            self.source_unchanged = item
+            self.fetches.append(item.fetch)
         elif isinstance(item, PageFailure):
             self.failures.append(item)
         elif isinstance(item, Fetch):
@@ -97,6 +101,8 @@ class BatchWriter:
                 session, run, [n.canonical_url for n in self.unchanged],
                 max((n.fetch.fetched_at for n in self.unchanged), default=store.utcnow()),
             )
+            if self.source_unchanged is not None:
+                not_modified += store.observe_source_unchanged(session, run, self.source_unchanged.fetch.fetched_at)
             store.record_failures(session, run, self.failures)
             store.record_fetches(session, run, self.fetches)
             store.add_counts(

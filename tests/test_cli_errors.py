@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
+from catalog import db
 from catalog.cli import cli
 from tests.catalog_data import fill
 from tests.crawling import ROOT, catalog
@@ -24,16 +25,17 @@ def invoke(*args: str, env: dict | None = None):
 def test_db_upgrade_creates_then_reports_up_to_date(tmp_path):
     url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     first = invoke("db", "upgrade", "--db", url)
-    assert (first.exit_code, first.output) == (0, f"{url} upgraded from empty to 0002\n")
+    head = db.SCHEMA_REVISION
+    assert (first.exit_code, first.output) == (0, f"{url} upgraded from empty to {head}\n")
     again = invoke("db", "upgrade", "--db", url)
-    assert (again.exit_code, again.output) == (0, f"{url} is up to date (revision 0002)\n")
+    assert (again.exit_code, again.output) == (0, f"{url} is up to date (revision {head})\n")
 
 
 def test_database_url_from_environment(tmp_path):
     url = f"sqlite:///{tmp_path / 'env.sqlite3'}"
     result = invoke("db", "current", env={"CATALOG_DATABASE_URL": url})
     assert result.exit_code == 0
-    assert result.output == f"{url} revision none (empty) (head 0002)\n"
+    assert result.output == f"{url} revision none (empty) (head {db.SCHEMA_REVISION})\n"
 
 
 def test_not_a_database_url():

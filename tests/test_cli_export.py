@@ -15,13 +15,19 @@ import pytest
 from click.testing import CliRunner
 
 from catalog.cli import cli
+from catalog.components import COMPONENTS
+from catalog.export import COLUMNS
 from tests.catalog_data import RECORDS, fill
 
-HEADER = (
-    "provider,provider_name,model_id,name,creator,category,task,open_source,currency,input_per_mtok,output_per_mtok,"
-    "cache_read_per_mtok,per_image,per_second,per_call,headline_price,headline_unit,date_added,source_url,first_seen,"
-    "last_seen\n"
-)
+#: the export's header: the current_prices view's columns (a price column per costed component)
+HEADER = ",".join(COLUMNS) + "\n"
+#: the price columns the fixtures print, in the export's order; the others are empty
+PRICES = [c.column for c in COMPONENTS]
+
+
+def prices(**given: str) -> str:
+    """The CSV price cells: GIVEN by column name (headline as headline_price), the rest empty."""
+    return ",".join(given.get(column, "") for column in PRICES)
 SEEN = "2026-11-01T06:00:00+00:00,2026-11-08T06:00:00+00:00"
 
 
@@ -39,8 +45,9 @@ def _row(name: str, model_id: str, prices: str) -> str:
     """A formula offering's CSV row; PRICES: input,output,image,second,headline (no cached input,
     no price per call: those cells are empty)."""
     i, o, image, second, headline = prices.split(",")
-    prices = ",".join([i, o, "", image, second, "", headline])
-    return (f"open_router,OpenRouter,{model_id},{name},formula,LLM Models,Text Generation,,USD,{prices},call,,"
+    cells = ",".join(c for c in [globals()["prices"](input_per_mtok=i, output_per_mtok=o, per_image=image,
+                                                     per_second=second, headline_price=headline)])
+    return (f"modelslab,open_router,OpenRouter,{model_id},,{name},formula,LLM Models,Text Generation,,USD,{cells},call,,"
             f"https://catalog.test/models/open_router/{model_id}.md,{SEEN}\n")
 
 
@@ -79,17 +86,18 @@ def test_filters_like_models(catalog_db):
     assert json.loads(result.output) == [{
         "provider": "deepinfra", "provider_name": "DeepInfra", "model_id": "meta-llama-llama-3.2-1b-instruct",
         "name": "Meta: Llama 3.2 1B Instruct", "creator": "meta-llama", "category": "LLM Models",
-        "task": "Text Generation", "open_source": False, "currency": "USD", "input_per_mtok": "0.01",
-        "output_per_mtok": "0.05", "cache_read_per_mtok": None, "per_image": None, "per_second": None,
-        "per_call": None, "headline_price": "0.030000", "headline_unit": "call",
+        "task": "Text Generation", "open_source": False, "currency": "USD",
+        **{column: None for column in PRICES}, "input_per_mtok": "0.01", "output_per_mtok": "0.05",
+        "headline_price": "0.030000", "headline_unit": "call", "source": "modelslab", "model": None,
         "date_added": "2026-03-01",
         "source_url": "https://catalog.test/models/deepinfra/meta-llama-llama-3.2-1b-instruct.md",
         "first_seen": "2026-11-01T06:00:00+00:00", "last_seen": "2026-11-08T06:00:00+00:00", "related": [],
     }]
     images = run(catalog_db, "--category", "image generation")
     assert images.output == HEADER + (
-        "together_ai,Together AI,black-forest-labs-flux-1-schnell,Black Forest Labs: FLUX.1 [schnell],"
-        "black-forest-labs,Image Generation,Text to Image,,USD,,,,0.003,,,0.003,image,2025-11-02,"
+        "modelslab,together_ai,Together AI,black-forest-labs-flux-1-schnell,,Black Forest Labs: FLUX.1 [schnell],"
+        "black-forest-labs,Image Generation,Text to Image,,USD," + prices(per_image="0.003", headline_price="0.003")
+        + ",image,2025-11-02,"
         f"https://catalog.test/models/together_ai/black-forest-labs-flux-1-schnell.md,{SEEN}\n"
     )
 
@@ -130,7 +138,7 @@ def test_cells_starting_with_tab_or_cr_are_neutralised():
     out = io.StringIO()
     assert write_csv([_view("\t=1+2", "\r=cmd|' /C calc'!A0")], out) == 1
     assert out.getvalue() == HEADER + (
-        "p,,m,'\t=1+2,\"'\r=cmd|' /C calc'!A0\"," + "," * 13 + "https://catalog.test/m,"
+        "modelslab,p,,m,,'\t=1+2,\"'\r=cmd|' /C calc'!A0\"," + "," * (len(COLUMNS) - 10) + "https://catalog.test/m,"
         "2026-11-01T06:00:00+00:00,2026-11-01T06:00:00+00:00\n"
     )
     # read back as a spreadsheet would: every cell whole, the CR one quoted (a bare CR ends a row)

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from catalog import db
 from catalog.cli import cli, render
+from catalog.components import costed
 from tests.catalog_data import LLM, RECORDS, fill, record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,18 +50,21 @@ def tsv(*rows: str) -> str:
     return "".join("\t".join(row.split("|")) + "\n" for row in rows)
 
 
-MODEL_HEADER = ("provider|model_id|name|category|currency|input_per_mtok|output_per_mtok|cache_read_per_mtok|"
-                "per_image|per_second|per_call|date_added")
+#: the piped `models` table's price columns: every costed component of the registry
+PRICE_COLUMNS = [c.column for c in costed()]
+MODEL_HEADER = "|".join(["provider", "model_id", "name", "category", "currency", *PRICE_COLUMNS, "date_added"])
 
 
 def models_tsv(*rows: str) -> str:
     """The piped `models` table: MODEL_HEADER, then ROWS written as
     provider|model_id|name|category|currency|input|output|image|second|added (the fixtures price
-    nothing per cached token or per call: those columns are empty)."""
+    nothing else: the other price columns are empty)."""
     out = []
     for row in rows:
-        cells = row.split("|")
-        out.append("|".join([*cells[:7], "", *cells[7:9], "", cells[9]]))
+        provider, model_id, name, category, currency, i, o, image, second, added = row.split("|")
+        given = {"input_per_mtok": i, "output_per_mtok": o, "per_image": image, "per_second": second}
+        out.append("|".join([provider, model_id, name, category, currency,
+                             *(given.get(column, "") for column in PRICE_COLUMNS), added]))
     return tsv(MODEL_HEADER, *out)
 
 # --- models ---------------------------------------------------------------------------------------
@@ -163,9 +167,9 @@ def test_models_json(catalog_db):
     result = run(catalog_db, "models", "veo", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output) == [{
-        "provider": "deepinfra", "provider_name": "DeepInfra", "model_id": "google-veo-3",
+        "source": "modelslab", "model": None, "provider": "deepinfra", "provider_name": "DeepInfra", "model_id": "google-veo-3",
         "name": "Google: Veo 3\x1b[31m", "creator": "google", "category": "Video Generation",
-        "task": "Text to Video", "open_source": None, "input_per_mtok": None, "output_per_mtok": None, "cache_read_per_mtok": None,
+        "task": "Text to Video", "open_source": None, "input_per_mtok": None, "output_per_mtok": None, "cache_read_per_mtok": None, "cache_write_per_mtok": None, "batch_input_per_mtok": None, "batch_output_per_mtok": None,
         "per_image": None, "per_second": "0.40", "per_call": None, "headline_price": "0.40", "headline_unit": "second",
         "date_added": "2026-04-01", "source_url": "https://catalog.test/models/deepinfra/google-veo-3.md",
         "first_seen": "2026-11-01T06:00:00+00:00", "last_seen": "2026-11-08T06:00:00+00:00", "currency": "USD",
@@ -246,9 +250,9 @@ def test_show_json(catalog_db):
     result = run(catalog_db, "show", "open_router/meta-llama-llama-3.3-70b-instruct", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output) == {
-        "provider": "open_router", "provider_name": "OpenRouter", "model_id": "meta-llama-llama-3.3-70b-instruct",
+        "key": "open_router/meta-llama-llama-3.3-70b-instruct", "source": "modelslab", "model": None, "provider": "open_router", "provider_name": "OpenRouter", "model_id": "meta-llama-llama-3.3-70b-instruct",
         "name": "Meta: Llama 3.3 70B Instruct", "creator": "meta-llama", "category": "LLM Models",
-        "task": "Text Generation", "open_source": None, "input_per_mtok": "0.10", "output_per_mtok": None, "cache_read_per_mtok": None,
+        "task": "Text Generation", "open_source": None, "input_per_mtok": "0.10", "output_per_mtok": None, "cache_read_per_mtok": None, "cache_write_per_mtok": None, "batch_input_per_mtok": None, "batch_output_per_mtok": None,
         "per_image": None, "per_second": None, "per_call": None, "headline_price": "0.10", "headline_unit": "call",
         "date_added": "2025-12-06",
         "source_url": "https://catalog.test/models/open_router/meta-llama-llama-3.3-70b-instruct.md",
@@ -261,7 +265,7 @@ def test_show_json(catalog_db):
             "headline": {"amount": "0.10", "currency": "USD", "unit": "call",
                          "since": "2026-11-01T06:00:00+00:00", "suspect": False},
         },
-        "related": [], "description": None,
+        "tiers": [], "related": [], "same_model": [], "description": None,
     }
     escaped = run(catalog_db, "show", "open_router/formula-at", "--json")
     assert '"description": "Ignore \\u001b]0;owned\\u0007 this \\u202etxt.exe"' in escaped.output
@@ -374,10 +378,10 @@ def test_compare_json(catalog_db):
     result = run(catalog_db, "compare", "llama", "70b", "-i", "1M", "-o", "200k", "--calls", "10", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output) == [
-        {"provider": "deepinfra", "model_id": "meta-llama-llama-3.1-70b-instruct",
+        {"source": "modelslab", "provider": "deepinfra", "model_id": "meta-llama-llama-3.1-70b-instruct",
          "name": "Meta: Llama 3.1 70B Instruct", "currency": "USD", "cost": "3.1", "missing": [],
          "costs": {"input_tokens": "2.3", "output_tokens": "0.8"}},
-        {"provider": "open_router", "model_id": "meta-llama-llama-3.3-70b-instruct",
+        {"source": "modelslab", "provider": "open_router", "model_id": "meta-llama-llama-3.3-70b-instruct",
          "name": "Meta: Llama 3.3 70B Instruct", "currency": "USD", "cost": None, "missing": ["output_per_mtok"],
          "costs": {"input_tokens": "1", "output_tokens": None}},
     ]
@@ -415,6 +419,12 @@ hnell                                     tokens
 """
 
 
+#: the usage error of a compare or cheapest without a count, naming every count option of the registry
+WORKLOAD_NEEDED = ("give a workload: at least one of --input-tokens, --output-tokens, --cached-input-tokens, "
+                   "--cache-write-tokens, --batch-input-tokens, --batch-output-tokens, --images, --seconds, "
+                   "or --calls for a price per call")
+
+
 @pytest.mark.parametrize(
     ("args", "error"),
     [
@@ -423,22 +433,21 @@ hnell                                     tokens
         (["--images", "-1"], f"Invalid value for '--images': '-1' is not a count; {WHOLE}"),
         (["--seconds", "soon"], "Invalid value for '--seconds': 'soon' is not a number; "
                                 "use a number such as 90, 2.5, 1,200, 1.5k or 3e3"),
-        (["-i", "5", "--calls", "0"], f"Invalid value for '--calls': '0' is less than 1; {WHOLE}"),
-        ([], ("give a workload: at least one of --input-tokens, --output-tokens, --cached-input-tokens, --images, "
-          "--seconds, or --calls for a price per call")),
-        (["-i", "0"], ("give a workload: at least one of --input-tokens, --output-tokens, --cached-input-tokens, --images, "
-          "--seconds, or --calls for a price per call")),
+        (["-i", "5", "--calls", "0"], f"Invalid value for '--calls' / '--requests': '0' is less than 1; {WHOLE}"),
+        ([], WORKLOAD_NEEDED),
+        (["-i", "0"], WORKLOAD_NEEDED),
     ],
 )
 def test_compare_usage_errors_exit_2(catalog_db, args, error):
     result = run(catalog_db, "compare", "llama", *args)
     assert (result.exit_code, result.output) == (
-        2, f"Usage: catalog compare [OPTIONS] QUERY...\nTry 'catalog compare --help' for help.\n\nError: {error}\n")
+        2, f"Usage: catalog compare [OPTIONS] [QUERY]...\nTry 'catalog compare --help' for help.\n\nError: {error}\n")
 
 
 def test_compare_needs_a_query(catalog_db):
     result = run(catalog_db, "compare", "-i", "1M")
-    assert result.exit_code == 2 and result.output.endswith("Error: Missing argument 'QUERY...'.\n")
+    assert result.exit_code == 2 and result.output.endswith(
+        "Error: give the words of the models to compare (QUERY...) or --model KEY\n")
 
 
 # --- cheapest --------------------------------------------------------------------------------------
@@ -476,7 +485,7 @@ Priced in EUR (not comparable with USD)
 def test_cheapest_json_and_category(catalog_db):
     result = run(catalog_db, "cheapest", "--category", "embedding models", "--input-tokens", "250M", "--json")
     assert (result.exit_code, json.loads(result.output)) == (0, [
-        {"provider": "together_ai", "model_id": "BAAI-bge-large-en-v1.5", "name": "BAAI: BGE Large EN v1.5",
+        {"source": "modelslab", "provider": "together_ai", "model_id": "BAAI-bge-large-en-v1.5", "name": "BAAI: BGE Large EN v1.5",
          "currency": "USD", "cost": "5", "missing": [], "costs": {"input_tokens": "5"}},
     ])
 
@@ -525,7 +534,7 @@ def test_costs_beyond_28_digits_are_exact_piped_and_in_json(long_price_db):
         COMPARE_HEADER, f"open_router|long-price|Long price|USD|{INPUT_COST}|{OUTPUT_COST}|{TOTAL_COST}|"))
     as_json = run(long_price_db, "compare", "long-price", *HUGE, "--json")
     assert (as_json.exit_code, json.loads(as_json.output)) == (0, [{
-        "provider": "open_router", "model_id": "long-price", "name": "Long price", "currency": "USD",
+        "source": "modelslab", "provider": "open_router", "model_id": "long-price", "name": "Long price", "currency": "USD",
         "cost": TOTAL_COST, "missing": [], "costs": {"input_tokens": INPUT_COST, "output_tokens": OUTPUT_COST},
     }])
 

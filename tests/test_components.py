@@ -24,7 +24,8 @@ def test_names_columns_and_quantities_are_unique():
     names = [c.name for c in COMPONENTS]
     assert len(set(names)) == len(names)
     assert len({c.column for c in COMPONENTS}) == len(COMPONENTS)
-    assert list(QUANTITIES) == ["input_tokens", "output_tokens", "cached_input_tokens", "images", "seconds"]
+    assert list(QUANTITIES) == ["input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens",
+                                "batch_input_tokens", "batch_output_tokens", "images", "seconds"]
     assert HEADLINE not in costed() and PER_CALL in costed()
     with pytest.raises(KeyError, match="no price component 'nope'; known: input_per_mtok, "):
         by_name("nope")

@@ -23,8 +23,8 @@ REFUSED = (
     "upgrade catalog (pip install -U catalog)\n"
 )
 EMPTY = "Error: the catalog is empty; run `catalog refresh` first\n"
-UPGRADED = "{url} upgraded from empty to 0002\n"
-UP_TO_DATE = "{url} is up to date (revision 0002)\n"
+UPGRADED = "{url} upgraded from empty to " + db.SCHEMA_REVISION + "\n"
+UP_TO_DATE = "{url} is up to date (revision " + db.SCHEMA_REVISION + ")\n"
 
 
 def invoke(*args: str):

@@ -115,6 +115,7 @@ def test_changes_json_since_a_run(filled):
     result = invoke("changes", "--since", "1", "--json", "--db", filled)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {
+        "source": "modelslab",
         "from_run": 1,
         "to_run": 4,
         "added": [],
@@ -336,7 +337,7 @@ def test_runs_json_with_limit(filled):
         "finished_at": "2026-11-15T06:01:00+00:00", "status": "complete", "pages_fetched": 3,
         "pages_not_modified": 0, "pages_failed": 0, "bytes_downloaded": 0, "offerings_new": 1,
         "offerings_updated": 1, "offerings_unchanged": 1, "offerings_removed": 1, "price_changes": 1,
-        "error": None,
+        "error": None, "source": "modelslab",
     }
 
 

@@ -102,10 +102,12 @@ def test_new_revisions_continue_the_numbering(alembic_dir):
     versions = alembic_dir / "migrations" / "versions"
     before = {p.name for p in versions.glob("*.py")}
 
+    head = db.SCHEMA_REVISION
+    first, second = (f"{int(head) + n:04d}" for n in (1, 2))
     script = command.revision(config, message="add thing")
-    assert {p.name for p in versions.glob("*.py")} - before == {"0003_add_thing.py"}
-    assert (script.revision, script.down_revision) == ("0003", "0002")
-    assert revision_ids(versions / "0003_add_thing.py") == ("0003", "0002")
+    assert {p.name for p in versions.glob("*.py")} - before == {f"{first}_add_thing.py"}
+    assert (script.revision, script.down_revision) == (first, head)
+    assert revision_ids(versions / f"{first}_add_thing.py") == (first, head)
 
     # the alembic command line numbers too, and keeps an id the user chose (--rev-id, rev_id=)
     cli = ["-c", str(alembic_dir / "alembic.ini"), "-x", f"url={url}", "revision", "-m"]
@@ -113,10 +115,10 @@ def test_new_revisions_continue_the_numbering(alembic_dir):
     alembic_main(argv=[*cli, "mine", "--rev-id", "custom"])
     command.revision(config, message="given", rev_id="0100")
     assert {p.name for p in versions.glob("*.py")} - before == {
-        "0003_add_thing.py", "0004_then_more.py", "custom_mine.py", "0100_given.py"
+        f"{first}_add_thing.py", f"{second}_then_more.py", "custom_mine.py", "0100_given.py"
     }
-    assert revision_ids(versions / "0004_then_more.py") == ("0004", "0003")
-    assert revision_ids(versions / "custom_mine.py") == ("custom", "0004")
+    assert revision_ids(versions / f"{second}_then_more.py") == (second, first)
+    assert revision_ids(versions / "custom_mine.py") == ("custom", second)
     assert revision_ids(versions / "0100_given.py") == ("0100", "custom")
 
 
@@ -128,8 +130,10 @@ def test_offline_upgrade_writes_the_sql():
     sql = config.output_buffer.getvalue()
     assert "CREATE TABLE offerings (" in sql
     assert "CREATE UNIQUE INDEX uq_prices_open ON prices (offering_id, component) WHERE closed_run_id IS NULL;" in sql
-    assert "CREATE VIEW current_prices AS" in sql
-    assert sql.rstrip().endswith("UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';\n\nCOMMIT;")
+    assert ("CREATE UNIQUE INDEX uq_prices_open ON prices (offering_id, component, tier_start) "
+            "WHERE closed_run_id IS NULL;") in sql
+    assert sql.count("CREATE VIEW current_prices AS") == 2  # 0002 makes it, 0003 rebuilds it
+    assert sql.rstrip().endswith("UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0002';\n\nCOMMIT;")
 
 
 def test_offline_sql_builds_the_schema_it_describes(db_url):

@@ -197,7 +197,7 @@ def test_the_cli_builds_one_engine_per_refresh(monkeypatch, db_url):
     result = CliRunner().invoke(cli, ["refresh", "--source", "fake", "--db", db_url], env={"CATALOG_DATABASE_URL": None})
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        r"Refresh #1 of http://fake\.test: complete in \d+\.\d s\n"
+        r"Refresh #1 of fake \(http://fake\.test\): complete in \d+\.\d s\n"
         r"Pages: 2 fetched, 0 not modified, 100 B downloaded\n"
         r"Offerings: 2 new, 0 updated, 0 unchanged, 0 removed; 0 price changes\n",
         result.output,

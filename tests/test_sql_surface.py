@@ -16,12 +16,10 @@ from sqlalchemy import Boolean, Date, Integer, String, column, insert, inspect, 
 
 from catalog import db
 from catalog.coltypes import Money, UTCDateTime
+from catalog.export import COLUMNS as EXPORT_COLUMNS
 
-COLUMNS = [
-    "provider", "provider_name", "model_id", "name", "creator", "category", "task", "open_source",
-    "currency", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "per_image", "per_second",
-    "per_call", "headline_price", "headline_unit", "date_added", "source_url", "first_seen", "last_seen",
-]
+#: the view has the export's columns (catalog.export.COLUMNS, derived from the registry): one list
+COLUMNS = list(EXPORT_COLUMNS)
 T1 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
 T2 = dt.datetime(2026, 11, 8, 6, 0, tzinfo=dt.UTC)
 SITE = "http://catalog.test"

@@ -1,23 +1,28 @@
-"""A long-context call's cost by the "above" tier rule, written out for the by-hand cost tests of
-the document sources (LiteLLM and genai-prices both price tiers so).
-
-The costing engineer replaces these calls with catalog.costing once it prices tiers; the hand
-figures in the tests stay.
-"""
+"""A long-context call's cost, through catalog.costing, for the by-hand cost tests of the document
+sources: the hand figures in those tests check the engine's tier rules against each source's."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from catalog.costing import Workload, cost
+from catalog.reader import Amount, Brief, Tier
 from catalog.records import PageRecord
 
 
-def cost_above(record: PageRecord, input_tokens: int, cached_tokens: int, output_tokens: int) -> Decimal:
-    """RECORD's price of one call: when the call's input tokens (cached ones included) are MORE than
-    a tier's start, every token of the tier's component is priced at the tier amount."""
-    rates = dict(record.prices)
+def as_offering(record: PageRecord) -> Brief:
+    """RECORD as the costing reads an offering (catalog.reader.Brief)."""
+    tiers: dict[str, list[Tier]] = {}
     for tier in sorted(record.tiers, key=lambda t: t.start):
-        if input_tokens + cached_tokens > tier.start:
-            rates[tier.component] = tier.amount
-    return (input_tokens * rates["input_per_mtok"] + cached_tokens * rates["cache_read_per_mtok"]
-            + output_tokens * rates["output_per_mtok"]) / 1_000_000
+        tiers.setdefault(tier.component, []).append(Tier(tier.start, tier.basis, tier.amount, record.currency))
+    prices = {name: Amount(amount, record.currency) for name, amount in record.prices.items()}
+    return Brief(0, record.provider, record.model_id, record.name, prices, "test", tiers)
+
+
+def cost_above(record: PageRecord, input_tokens: int, cached_tokens: int, output_tokens: int) -> Decimal:
+    """RECORD's price of one call of INPUT_TOKENS (fresh), CACHED_TOKENS (read from the cache) and
+    OUTPUT_TOKENS, as catalog.costing prices it (the prompt is input and cached tokens together)."""
+    counts = {"input_tokens": input_tokens, "cached_input_tokens": cached_tokens, "output_tokens": output_tokens}
+    quote = cost(as_offering(record), Workload(**{k: v for k, v in counts.items() if v}))
+    assert quote.missing == [], quote.missing
+    return quote.cost

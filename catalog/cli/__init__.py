@@ -16,6 +16,7 @@ from catalog.cli.exporting import export
 from catalog.cli.history_cmds import changes, history, runs, schedule
 from catalog.cli.query import cheapest, compare, models, show
 from catalog.cli.schema_cmds import db_group
+from catalog.cli.sources_cmds import crosscheck, sources
 
 
 @click.group(cls=CatalogGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,5 +25,6 @@ def cli() -> None:
     """An exact, dated database of AI model prices, observed from a model catalog site."""
 
 
-for command in (refresh, export, db_group, models, show, compare, cheapest, history, changes, runs, schedule):
+for command in (refresh, export, db_group, models, show, compare, cheapest, history, changes, runs, schedule,
+                sources, crosscheck):
     cli.add_command(command)

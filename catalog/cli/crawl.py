@@ -58,6 +58,8 @@ def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     help="Where to read it: the site's root (default: the source's own, https://modelslab.com for modelslab).",
 )
 @click.option("--sample", is_flag=True, help="Read the sample shipped with the source (offline).")
+@click.option("--all", "every_source", is_flag=True,
+              help="Refresh every installed source in turn, each from its own site (`catalog sources`).")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel requests to the site (default 8).")
 @click.option("--delay", type=click.FloatRange(0, 60), help="Seconds between requests to the site.")
 @click.option(
@@ -83,6 +85,7 @@ def refresh(
     source: Source,
     site: str | None,
     sample: bool,
+    every_source: bool,
     concurrency: int | None,
     delay: float | None,
     timeout: float | None,
@@ -100,6 +103,8 @@ def refresh(
       catalog refresh
       catalog refresh --sample --db sqlite:///demo.sqlite3
       catalog refresh --site https://other.example --concurrency 4 --delay 0.5
+      catalog refresh --source openrouter
+      catalog refresh --all
     """
     from catalog.refresh import run_refresh
     from catalog.sources import RefreshOptions
@@ -108,13 +113,23 @@ def refresh(
         max_pages=max_pages, allow_mass_removal=allow_mass_removal, concurrency=concurrency, delay=delay,
         timeout=timeout, verbose=verbose,
     )
+    if every_source and (site or sample):
+        raise click.UsageError("--all reads every source from its own site: drop --site and --sample")
     progress = _Progress(enabled=sys.stderr.isatty())
-    with source.sample() if sample else contextlib.nullcontext(site) as url:
-        result = run_refresh(engine, source, site=url, options=options, on_item=progress.tick)
-    progress.close()
-    click.echo(printable(format_summary(result)))  # URLs and reasons can quote page text
-    if not result.ok:
+    results = []
+    for each in _all_sources() if every_source else [source]:
+        with each.sample() if sample else contextlib.nullcontext(site) as url:
+            results.append(run_refresh(engine, each, site=url, options=options, on_item=progress.tick))
+        progress.close()
+        click.echo(printable(format_summary(results[-1])))  # URLs and reasons can quote page text
+    if not all(result.ok for result in results):
         sys.exit(1)
+
+
+def _all_sources() -> list[Source]:
+    from catalog.sources import load_source, source_names
+
+    return [load_source(name) for name in source_names()]
 
 
 class _Progress:
@@ -137,8 +152,9 @@ class _Progress:
 
 def format_summary(result: Refreshed) -> str:
     s, problems = result.run, result.problems
+    of = s.site if s.source == DEFAULT_SOURCE else f"{s.source} ({s.site})"
     lines = [
-        f"Refresh #{s.id} of {s.site}: {s.status} in {result.seconds:.1f} s",
+        f"Refresh #{s.id} of {of}: {s.status} in {result.seconds:.1f} s",
         f"Pages: {s.pages_fetched} fetched, {s.pages_not_modified} not modified, "
         f"{_size(s.bytes_downloaded)} downloaded",
         f"Offerings: {s.offerings_new} new, {s.offerings_updated} updated, "

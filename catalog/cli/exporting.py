@@ -21,7 +21,7 @@ from catalog.export import FORMATS
                    "a pipe or device is written to).")
 @click.option("--raw", is_flag=True, help="CSV: do not neutralise cells a spreadsheet would run as formulas.")
 @catalog_option
-def export(cat, query, provider, category, fmt: str, output: Path | None, raw: bool) -> None:
+def export(cat, query, provider, category, source, model, fmt: str, output: Path | None, raw: bool) -> None:
     """Export current offerings, one row each, as CSV or JSON.
 
     With QUERY, --provider or --category, only the offerings `catalog models` would list. CSV
@@ -34,6 +34,6 @@ def export(cat, query, provider, category, fmt: str, output: Path | None, raw: b
       catalog export llama --provider deepinfra > llama.csv
     """
     count = cat.export(output if output is not None else sys.stdout, format=fmt, query=" ".join(query) or None,
-                       provider=provider, category=category, raw=raw)
+                       provider=provider, category=category, source=source, model=model, raw=raw)
     if output is not None:
         click.echo(f"{count} offerings written to {output}", err=True)

@@ -72,10 +72,12 @@ def history(cat, key: str, as_json: bool) -> None:
 
 @click.command()
 @click.option("--since", type=RunOrDate(), help="Compare from this refresh (run id) or the last complete one by DATE.")
+@click.option("--source", "-s", metavar="NAME",
+              help="The source whose refreshes to compare (default: the source of the last complete refresh).")
 @json_option
 @click.option("--fail-on-change", is_flag=True, help=f"Exit {CHANGED_EXIT} when anything changed (for alerts from cron).")
 @catalog_option
-def changes(cat, since, as_json: bool, fail_on_change: bool) -> None:
+def changes(cat, since, source, as_json: bool, fail_on_change: bool) -> None:
     """What changed between two complete refreshes (default: the last two): offerings added and
     removed, and price changes with old and new values.
 
@@ -85,7 +87,7 @@ def changes(cat, since, as_json: bool, fail_on_change: bool) -> None:
       catalog changes --since 2026-11-01 --json
       catalog changes --fail-on-change      # exit 3 when anything changed: an alert from cron
     """
-    found = cat.changes(since)
+    found = cat.changes(since, source)
     if as_json:
         print_json(render.changes_json(found))
     else:

@@ -44,11 +44,17 @@ def query_argument(*, required: bool) -> Callable:
 
 
 def filter_options(func: Callable) -> Callable:
-    """--provider and --category (exact, any case)."""
+    """--provider and --category (exact, any case), --source, --model."""
+    func = click.option("--model", "-m", "model", metavar="KEY",
+                        help="Only this model, at every provider and in every source: its canonical key, e.g. "
+                             "meta-llama/llama-3.2-1b-instruct (`catalog show` prints it).")(func)
+    func = click.option("--source", "-s", "source", metavar="NAME",
+                        help="Only offerings read from this source (`catalog sources` lists them).")(func)
     func = click.option("--category", "-c", metavar="NAME",
                         help='Only this category, e.g. "LLM Models" (any case).')(func)
     func = click.option("--provider", "-p", metavar="SLUG",
-                        help="Only this provider, e.g. together_ai (any case).")(func)
+                        help="Only this provider, e.g. together_ai (any case; also its one name across "
+                             "sources, e.g. together).")(func)
     return func
 
 
@@ -81,7 +87,7 @@ def workload_options(func: Callable) -> Callable:
 
         return func(*args, workload=Workload(calls=calls, **counts), **kwargs)
 
-    wrapper = click.option("--calls", type=Count(minimum=1), default="1", show_default=True,
+    wrapper = click.option("--calls", "--requests", "calls", type=Count(minimum=1), default="1", show_default=True,
                            help="Number of calls: every per-call count above is multiplied by it; alone, "
                                 "it prices offerings that charge per call.")(wrapper)
     for name, component in reversed(QUANTITIES.items()):

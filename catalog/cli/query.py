@@ -24,7 +24,7 @@ from catalog.search import SORTS
               help=f"Show at most N offerings (default: all; {TERMINAL_ROWS} on a terminal).")
 @json_option
 @catalog_option
-def models(cat, query, provider, category, sort, limit, as_json) -> None:
+def models(cat, query, provider, category, source, model, sort, limit, as_json) -> None:
     """List offerings whose model ID or name contains every word of QUERY (any order, any case).
 
     \b
@@ -32,7 +32,8 @@ def models(cat, query, provider, category, sort, limit, as_json) -> None:
       catalog models llama 3.2 1b
       catalog models --category "Image Generation" --sort price --limit 10
     """
-    views = cat.offerings(" ".join(query) or None, provider=provider, category=category, sort=sort)
+    views = cat.offerings(" ".join(query) or None, provider=provider, category=category, source=source, model=model,
+                          sort=sort)
     render.print_offerings(views, limit=limit, as_json=as_json)
 
 
@@ -51,21 +52,22 @@ def show(cat, key, as_json) -> None:
       catalog show google-veo-3 --json
     """
     view = cat.offering(key)
+    elsewhere = cat.same_model(view)
     if as_json:
-        print_json(render.show_json(view))
+        print_json(render.show_json(view, elsewhere))
     else:
-        Output().lines(render.show_lines(view, cat.listed(view.related)))
+        Output().lines(render.show_lines(view, cat.listed(view.related), elsewhere))
 
 
 @click.command()
-@query_argument(required=True)
+@query_argument(required=False)
 @workload_options
 @filter_options
 @click.option("--limit", "-n", type=click.IntRange(min=1), metavar="N",
               help=f"Show at most N offerings per currency, and N unranked (default: all; {TERMINAL_ROWS} on a terminal).")
 @json_option
 @catalog_option
-def compare(cat, query, workload, provider, category, limit, as_json) -> None:
+def compare(cat, query, workload, provider, category, source, model, limit, as_json) -> None:
     """Rank every offering matching QUERY, across providers, by the cost of a workload.
 
     Counts are per call and accept 1000, 1,000, 200k, 1.5M or 3e6; --calls multiplies them (alone,
@@ -74,11 +76,17 @@ def compare(cat, query, workload, provider, category, limit, as_json) -> None:
     separately. The headline "/ call" figure beside token prices is a blend of them and is never
     used as a price.
 
+    With --model KEY (a canonical model key), the one model at every provider and in every source.
+
     \b
-    Example:
+    Examples:
       catalog compare llama 3.2 1b --input-tokens 1M --output-tokens 200k
+      catalog compare --model meta-llama/llama-3.2-1b-instruct -i 1M -o 200k --cached-input-tokens 4M
     """
-    ranking = cat.rank(" ".join(query), workload, provider=provider, category=category)
+    if not query and not model:
+        raise click.UsageError("give the words of the models to compare (QUERY...) or --model KEY")
+    ranking = cat.rank(" ".join(query) or None, workload, provider=provider, category=category, source=source,
+                       model=model)
     if as_json:
         print_json(render.ranking_json(ranking, limit=limit))
     else:
@@ -92,7 +100,7 @@ def compare(cat, query, workload, provider, category, limit, as_json) -> None:
               help="Show the N cheapest (per currency).")
 @json_option
 @catalog_option
-def cheapest(cat, workload, provider, category, limit, as_json) -> None:
+def cheapest(cat, workload, provider, category, source, model, limit, as_json) -> None:
     """The cheapest offerings in the whole catalog for a workload (the ranking of `compare`).
 
     Offerings lacking a price the workload needs are left out; narrow with --category.
@@ -101,7 +109,9 @@ def cheapest(cat, workload, provider, category, limit, as_json) -> None:
     Example:
       catalog cheapest --category "LLM Models" --input-tokens 1M --output-tokens 200k
     """
-    ranking = cat.cheapest(workload, provider=provider, category=category)
+    if model:
+        raise click.UsageError("cheapest ranks the whole catalog; for one model use `catalog compare --model KEY`")
+    ranking = cat.cheapest(workload, provider=provider, category=category, source=source)
     if as_json:
         print_json(render.ranking_json(ranking, limit=limit, unpriced=False))
     else:

@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from catalog.text import printable
+from catalog.views import DEFAULT_SOURCE, offering_key
 
 _SPACING = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 #: characters json.dumps(ensure_ascii=False) leaves raw that a terminal would still act on
@@ -212,6 +213,7 @@ def _json_default(value: Any) -> Any:
 
 
 # === presenting the catalog's answers ===============================================================
+
 # Each command hands one answer of catalog.Catalog to one of these: lines or a table for people,
 # tab-separated values for pipes, JSON for programs. Nothing below queries or decides policy.
 
@@ -281,21 +283,26 @@ def print_offerings(views: list, *, limit: int | None, as_json: bool) -> None:
         print_json([export_row(v) for v in views[:limit]])
         return
     out = Output()
+    # the source is named only where it tells offerings apart: a catalog of one source reads as before
+    sourced = any(v.source != DEFAULT_SOURCE for v in views)
     if out.terminal:
         shown = views[: limit or TERMINAL_ROWS]
-        out.table(MODEL_COLUMNS, ([v.provider, v.model_id, v.name, price_summary(v),
-                                   v.date_added and v.date_added.isoformat()] for v in shown))
+        columns = [Column("source", "Source", wrap=False)] * sourced + MODEL_COLUMNS
+        out.table(columns, ([*[v.source] * sourced, v.provider, v.model_id, v.name, price_summary(v),
+                             v.date_added and v.date_added.isoformat()] for v in shown))
         if len(views) > len(shown):
             out.note(f"... and {len(views) - len(shown):,} more (raise --limit, or pipe the output, to see them)")
         return
     priced = [c.name for c in costed()]
-    out.table(_model_plain_columns(), ([v.provider, v.model_id, v.name, v.category, v.currency,
-                                        *(v.amount(c) for c in priced), v.date_added and v.date_added.isoformat()]
-                                       for v in views[:limit]))
+    columns = [Column("source", "Source")] * sourced + _model_plain_columns()
+    out.table(columns, ([*[v.source] * sourced, v.provider, v.model_id, v.name, v.category, v.currency,
+                         *(v.amount(c) for c in priced), v.date_added and v.date_added.isoformat()]
+                        for v in views[:limit]))
 
 
-def show_lines(view: Any, present: set[str]) -> list[str]:
-    """Everything known about VIEW as aligned lines; PRESENT: the related keys in the catalog."""
+def show_lines(view: Any, present: set[str], elsewhere: list | None = None) -> list[str]:
+    """Everything known about VIEW as aligned lines; PRESENT: the related keys in the catalog;
+    ELSEWHERE: the same model's other offerings (other providers, other sources)."""
     from catalog.components import HEADLINE, by_name, order
 
     def row(label: str, value: Any) -> str:
@@ -306,6 +313,10 @@ def show_lines(view: Any, present: set[str]) -> list[str]:
     provider = f"{view.provider_name} ({view.provider})" if view.provider_name else view.provider
     lines.append(row("Provider", provider))
     lines.append(row("Model ID", view.model_id))
+    if view.model_key:
+        lines.append(row("Model", view.model_key))
+    if view.source != DEFAULT_SOURCE:
+        lines.append(row("Catalog", view.source))
     lines.append(row("Creator", view.creator or "(unknown)"))
     lines.append(row("Category", " / ".join(x for x in (view.category, view.task) if x) or "(unknown)"))
     lines.append(row("Open source", {True: "yes", False: "no", None: "(unknown)"}[view.open_source]))
@@ -331,6 +342,10 @@ def show_lines(view: Any, present: set[str]) -> list[str]:
         if price.suspect:
             line += "  (moved more than 10x at its last change)"
         lines.append(line)
+    for (component, start), tier in sorted(view.tiers.items(), key=lambda item: (order(item[0][0]), item[0][1])):
+        rule = {"above": "more than", "from": "at least", "marginal": "each token past"}.get(tier.basis, tier.basis)
+        lines.append(f"  {labels.get(component, label(component))} with {rule} {start:,} input tokens: "
+                     f"{exact(tier.amount)} {clean(tier.currency)}")
     if HEADLINE.name in view.prices:
         headline = view.prices[HEADLINE.name]
         if view.headline_unit_conflict:
@@ -351,6 +366,9 @@ def show_lines(view: Any, present: set[str]) -> list[str]:
     lines.append(f"Related ({len(view.related)}):")
     for key in view.related:
         lines.append(f"  {clean(key)}" + ("" if key in present else "  (not in the catalog)"))
+    if elsewhere:
+        lines.append(f"Same model elsewhere ({len(elsewhere)}):")
+        lines += [f"  {clean(other.key)}  {clean(price_summary(other))}" for other in elsewhere]
     if view.description:
         lines.append("Description:")
         lines.append(f"  {clean(view.description)}")
@@ -361,10 +379,11 @@ def _when_minute(moment: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
 
 
-def show_json(view: Any) -> dict:
+def show_json(view: Any, elsewhere: list | None = None) -> dict:
     from catalog.export import export_row
 
     return {
+        "key": view.key,
         **export_row(view),
         "headline_spec_unit": view.headline_spec_unit,
         "headline_unit_conflict": view.headline_unit_conflict,
@@ -376,7 +395,13 @@ def show_json(view: Any) -> dict:
                 "since": p.since.isoformat(), "suspect": p.suspect}
             for c, p in view.prices.items()
         },
+        "tiers": [
+            {"component": t.component, "start": t.start, "basis": t.basis, "amount": exact(t.amount),
+             "currency": t.currency}
+            for _, t in sorted(view.tiers.items())
+        ],
         "related": list(view.related),
+        "same_model": [other.key for other in elsewhere or ()],
         "description": view.description,
     }
 
@@ -417,6 +442,7 @@ def _part_key(component: Any) -> str:
 def quote_json(quote: Any, parts: list[Any]) -> dict:
     view = quote.offering
     return {
+        "source": getattr(view, "source", DEFAULT_SOURCE),
         "provider": view.provider,
         "model_id": view.model_id,
         "name": view.name,
@@ -575,6 +601,7 @@ def history_lines(h) -> list[str]:
 
 def changes_json(c) -> dict:
     return {
+        "source": c.source,
         "from_run": c.from_run.id,
         "to_run": c.to_run.id,
         "added": [{"provider": p, "model_id": m} for p, m in c.added],
@@ -614,12 +641,12 @@ def changes_lines(c) -> list[str]:
     for title, keys in (("Added", c.added), ("Removed", c.removed)):
         if keys:
             lines.append(f"{title} ({len(keys)}):")
-            lines += [f"  {p}/{m}" for p, m in keys]
+            lines += [f"  {offering_key(c.source, p, m)}" for p, m in keys]
     if c.price_changes:
         lines.append(f"Price changes ({len(c.price_changes)}):")
         rows = [
             (
-                f"{ch.provider}/{ch.model_id}",
+                ch.key,
                 ch.component,
                 "(none)" if ch.old is None else exact(ch.old),
                 "(none)" if ch.new is None else exact(ch.new),
@@ -684,7 +711,11 @@ def print_runs(found: list, *, as_json: bool) -> None:
         print_json([runs_json(r) for r in found])
         return
     out = Output()
-    out.table(RUN_COLUMNS, [run_row(r) for r in found])
+    if any(r.source != DEFAULT_SOURCE for r in found):  # several sources: say which each refresh read
+        out.table((*RUN_COLUMNS[:1], Column("source", "Source", wrap=False), *RUN_COLUMNS[1:]),
+                  [(row[0], r.source, *row[1:]) for r, row in ((r, run_row(r)) for r in found)])
+    else:
+        out.table(RUN_COLUMNS, [run_row(r) for r in found])
     for r in found:
         if r.error:
             out.note(f"#{r.id} {r.status}: {r.error}")
@@ -697,3 +728,54 @@ def print_problems(run_id: int, problems: list, *, as_json: bool) -> None:
     lines = [f"Refresh #{run_id}: {_n(len(problems), 'page')} could not be used"]
     lines += [f"  {p.url}  {p.reason}" for p in problems]
     Output().lines(lines)
+
+
+# --- sources, crosscheck --------------------------------------------------------------------------------
+
+SOURCE_COLUMNS = (
+    Column("source", "Source", wrap=False),
+    Column("offerings", "Offerings", "count"),
+    Column("last_run", "Last refresh", "count"),
+    Column("status", "Status", wrap=False),
+    Column("finished", "Finished (UTC)", wrap=False),
+    Column("site", "Reads"),
+)
+
+
+def print_sources(found: list, *, as_json: bool) -> None:
+    if as_json:
+        print_json([{"source": s.name, "default_site": s.default_site, "offerings": s.offerings,
+                     "last_run": runs_json(s.last_run) if s.last_run else None} for s in found])
+        return
+    Output().table(SOURCE_COLUMNS, ([s.name, s.offerings, s.last_run.id if s.last_run else None,
+                                     s.last_run.status if s.last_run else "never refreshed",
+                                     when(s.last_run.finished_at, "") if s.last_run else "",
+                                     s.last_run.site if s.last_run else s.default_site] for s in found))
+
+
+def crosscheck_json(found: list) -> list[dict]:
+    return [
+        {
+            "model": d.model,
+            "provider": d.provider,
+            "component": d.component,
+            "difference_percent": None if d.difference is None else exact(d.difference),
+            "values": [{"source": v.source, "offering": v.offering, "amount": exact(v.amount), "currency": v.currency,
+                        "unit": v.unit, "url": v.url, "since": v.since} for v in d.values],
+        }
+        for d in found
+    ]
+
+
+def crosscheck_lines(found: list) -> list[str]:
+    if not found:
+        return ["The sources agree: no model, provider and price component priced differently."]
+    lines = [f"{_n(len(found), 'price')} the sources disagree on:"]
+    for d in found:
+        diff = "from 0" if d.difference is None else f"+{d.difference}%"
+        lines.append(f"{d.model} at {d.provider}, {d.component} ({diff}):")
+        width = max(len(exact(v.amount)) for v in d.values)
+        for v in d.values:
+            lines.append(f"  {exact(v.amount):>{width}} {v.currency} per {v.unit}  {v.source:<12}  {v.offering}  "
+                         f"since {when(v.since)}  {v.url}")
+    return lines

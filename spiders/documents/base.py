@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from catalog.records import Fetch, Observation, PageFailure, SourceUnchanged
 from catalog.sources import CrawlReport, Source, SourceContext
-from spiders.documents.fetch import FetchFailed, FetchPolicy, Fetched, fetch_document
+from spiders.documents.fetch import Fetched, FetchFailed, FetchPolicy, fetch_document
 from spiders.documents.parsed import DocumentError, ParsedDocument
 
 log = logging.getLogger(__name__)

@@ -180,7 +180,7 @@ def _follow(url: str, headers: dict[str, str], policy: FetchPolicy, state: _Stat
                     current = _redirect(current, error.headers, status, hop, policy)
                     continue
                 if status >= 500 or status in RETRY_STATUSES:
-                    raise _Retryable(f"HTTP {status}", answered=True, retry_after=_retry_after(error.headers))
+                    raise _Retryable(f"HTTP {status}", answered=True, retry_after=_retry_after(error.headers)) from None
                 raise FetchFailed(f"HTTP {status}", answered=True) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise _network(exc, policy) from None

@@ -46,7 +46,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from catalog.components import order
+from catalog.components import document_fields, order
 from catalog.identity import model_key_genai_prices
 from catalog.records import DatedPrices, PageFailure, PageRecord, TierPrice
 from spiders.documents.base import DocumentSource, ParsedEntries, entry_url
@@ -62,13 +62,10 @@ from spiders.documents.parsed import (
 )
 
 #: genai-prices price key -> (component, places the point moves)
-FIELDS: dict[str, tuple[str, int]] = {
-    "input_mtok": ("input_per_mtok", 0),
-    "output_mtok": ("output_per_mtok", 0),
-    "cache_read_mtok": ("cache_read_per_mtok", 0),
-    "cache_write_mtok": ("cache_write_per_mtok", 0),
-    "requests_kcount": ("per_call", -3),  # per 1,000 requests -> per request
-}
+FIELDS: dict[str, tuple[str, int]] = document_fields(
+    "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok",
+    "requests_kcount",  # per 1,000 requests -> per request
+)
 EMPTY = "with empty prices ({}: genai-prices costs them 0 but does not say they are free)"
 #: where genai-prices publishes its data
 DEFAULT_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/data.json"

@@ -6,10 +6,11 @@ component registry has becomes one record: provider = its ``litellm_provider``, 
 
 Prices (USD; JSON numbers read from their literal text, see spiders.documents.parsed):
 
-- per token, x 1,000,000 exactly: ``input_cost_per_token`` -> input_per_mtok,
-  ``output_cost_per_token`` -> output_per_mtok, ``cache_read_input_token_cost`` ->
-  cache_read_per_mtok, ``cache_creation_input_token_cost`` -> cache_write_per_mtok,
-  ``input_cost_per_token_batches`` / ``output_cost_per_token_batches`` -> batch_input/output_per_mtok;
+- per token, x 1,000,000 exactly: ``input_cost_per_token``, ``output_cost_per_token``,
+  ``cache_read_input_token_cost``, ``cache_creation_input_token_cost``,
+  ``input_cost_per_token_batches`` / ``output_cost_per_token_batches``, each to the component the
+  registry says states it (catalog.components: input, output, cached input, cache write, batch
+  input and output per 1M tokens);
 - per_image is a generated image's price: ``output_cost_per_image``; in an image_generation or
   image_edit entry without it, ``input_cost_per_image`` (LiteLLM's OpenAI and xAI image entries
   price the generated image so, e.g. ``low/1024-x-1024/gpt-image-1.5`` 0.009). Elsewhere
@@ -71,7 +72,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from catalog.components import order
+from catalog.components import document_fields, order
 from catalog.identity import model_key_litellm
 from catalog.records import PageFailure, PageRecord, TierPrice
 from spiders.documents.base import DocumentSource, ParsedEntries, entry_url
@@ -106,14 +107,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "realtime": ("Audio Models", "Speech to Speech"),
 }
 #: per-token fields -> component (amount x 1,000,000)
-TOKEN_FIELDS = {
-    "input_cost_per_token": "input_per_mtok",
-    "output_cost_per_token": "output_per_mtok",
-    "cache_read_input_token_cost": "cache_read_per_mtok",
-    "cache_creation_input_token_cost": "cache_write_per_mtok",
-    "input_cost_per_token_batches": "batch_input_per_mtok",
-    "output_cost_per_token_batches": "batch_output_per_mtok",
-}
+TOKEN_FIELDS = {field: component for field, (component, _) in document_fields(
+    "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
+    "cache_creation_input_token_cost", "input_cost_per_token_batches", "output_cost_per_token_batches",
+).items()}
 _PER_MTOK = 6  # places the point moves: per token -> per 1M tokens
 _IMAGE_MODES = {"image_generation", "image_edit"}
 _AUDIO_IN_MODES = {"audio_transcription", "realtime"}

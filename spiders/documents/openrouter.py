@@ -17,7 +17,7 @@ point moves 6 places to per 1M tokens (``"0.00000014"`` -> 0.14); per request as
 ========================  ======================  ==========================================
 ``pricing`` key           component               note
 ========================  ======================  ==========================================
-``prompt``                input_per_mtok          per token x 1,000,000
+``prompt``                input per 1M tokens     per token x 1,000,000
 ``completion``            output_per_mtok         per token x 1,000,000
 ``input_cache_read``      cache_read_per_mtok     per token x 1,000,000
 ``input_cache_write``     cache_write_per_mtok    per token x 1,000,000 (5-minute writes)
@@ -58,7 +58,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from catalog.components import order
+from catalog.components import document_fields, order
 from catalog.identity import model_key_openrouter
 from catalog.records import PageFailure, PageRecord, TierPrice
 from spiders.documents.base import DocumentSource, ParsedEntries, entry_url
@@ -68,13 +68,8 @@ DEFAULT_URL = "https://openrouter.ai/api/v1/models"
 PROVIDER = "openrouter"
 PROVIDER_NAME = "OpenRouter"
 #: pricing key -> (component, places the point moves: per token -> per 1M tokens is 6)
-PRICED: dict[str, tuple[str, int]] = {
-    "prompt": ("input_per_mtok", 6),
-    "completion": ("output_per_mtok", 6),
-    "input_cache_read": ("cache_read_per_mtok", 6),
-    "input_cache_write": ("cache_write_per_mtok", 6),
-    "request": ("per_call", 0),
-}
+PRICED: dict[str, tuple[str, int]] = document_fields("prompt", "completion", "input_cache_read",
+                                                     "input_cache_write", "request")
 TIERS_KEY = "overrides"
 TIER_START_KEY = "min_prompt_tokens"
 #: the largest tier threshold kept (a larger one is not a prompt any model takes)

@@ -17,6 +17,7 @@ from xml.parsers import expat
 from pydantic import BaseModel, ConfigDict
 
 from catalog.components import COMPONENTS, HEADLINE
+from catalog.identity import model_key_modelslab
 from catalog.records import Money, PageRecord
 from spiders.parsing.errors import ParseError, only_parse_errors
 from spiders.parsing.money import Price, PriceError, accepted_units, per_million, read_price, units_conflict
@@ -172,6 +173,8 @@ def merge_llms(record: PageRecord, llms: ModelLlms) -> PageRecord:
             update["currency"] = llms.currency
     if "headline_unit" in update:
         update["headline_unit_conflict"] = units_conflict(update["headline_unit"], record.headline_spec_unit)
+    if record.model_key is None and "creator" in update:  # the creator tells where the model's name starts
+        update["model_key"] = model_key_modelslab(record.model_id, update["creator"])
     update["warnings"] = warnings
     merged = record.model_dump()
     merged.update(update)

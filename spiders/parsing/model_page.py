@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from catalog.components import COMPONENTS, HEADLINE, PER_CALL
+from catalog.identity import model_key_modelslab
 from catalog.records import PageRecord
 from spiders.parsing.errors import ParseError, only_parse_errors
 from spiders.parsing.money import (
@@ -177,6 +178,7 @@ def _parse(data: str | bytes, url: str) -> PageRecord:
         task=spec.task if spec else None,
         currency=currency,
         prices=prices,
+        model_key=model_key_modelslab(model_id, creator),
         headline_unit=headline_unit,
         headline_spec_unit=spec_unit,
         headline_unit_conflict=conflict,

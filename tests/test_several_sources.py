@@ -1,0 +1,183 @@
+"""Several sources in one database: each keeps its own offerings, runs and removals; one model
+identity ties them together; long-context tiers and a source's dated history are stored and
+costed. Written through catalog.store as the refresh service writes (no crawl), read through
+catalog.Catalog, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from catalog import Catalog, Workload, store
+from catalog.cli import cli
+from catalog.identity import model_key_litellm, model_key_modelslab, provider_key
+from catalog.records import DatedPrices, Fetch, Observation, PageRecord, SourceUnchanged, TierPrice
+from catalog.schema import Offering, Price
+
+T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+SITE = "https://modelslab.test"
+DOC = "https://litellm.test/model_prices.json"
+
+
+def page(model_id: str, creator: str, provider: str = "together_ai", **prices: str) -> PageRecord:
+    """A ModelsLab page's record, priced per 1M tokens."""
+    return PageRecord(
+        canonical_url=f"{SITE}/models/{provider}/{model_id}.md", provider=provider, model_id=model_id,
+        creator=creator, name=model_id, prices={k: Decimal(v) for k, v in prices.items()},
+        model_key=model_key_modelslab(model_id, creator),
+    )
+
+
+def entry(key: str, provider: str, tiers=(), history=(), since=None, **prices: str) -> PageRecord:
+    """A LiteLLM price-map entry's record (per-token prices already per 1M)."""
+    return PageRecord(
+        canonical_url=f"{DOC}#{key}", provider=provider, model_id=key, name=key,
+        prices={k: Decimal(v) for k, v in prices.items()}, tiers=list(tiers), history=list(history),
+        prices_since=since, model_key=model_key_litellm(key, provider),
+    )
+
+
+def refresh(engine, source: str, at: dt.datetime, *records: PageRecord, status: str = "complete",
+            unchanged: bool = False) -> int:
+    with Session(engine) as session, session.begin():
+        run = store.start_run(session, SITE if source == "modelslab" else DOC, now=at, source=source)
+        observations = [Observation(record=r, fetch=Fetch(
+            url=r.canonical_url, http_status=200, fetched_at=at,
+            content_hash=hashlib.sha256(f"{at}{r.model_dump_json()}".encode()).hexdigest())) for r in records]
+        store.observe(session, run, observations)
+        if unchanged:
+            store.observe_source_unchanged(session, run, at)
+        store.finish_run(session, run, status, now=at + dt.timedelta(minutes=1))
+        return run.id
+
+
+LLAMA_PAGE = ("meta-llama-llama-3.2-3b-instruct", "meta-llama")
+LLAMA_ENTRY = ("together_ai/meta-llama/Llama-3.2-3B-Instruct", "together_ai")
+
+
+def test_one_model_in_two_sources_is_two_offerings_with_one_identity(engine, db_url):
+    refresh(engine, "modelslab", T0, page(*LLAMA_PAGE, input_per_mtok="0.06", output_per_mtok="0.06"))
+    refresh(engine, "litellm", T0 + DAY, entry(*LLAMA_ENTRY, input_per_mtok="0.06", output_per_mtok="0.08"))
+    with Catalog.open(db_url) as cat:
+        both = cat.offerings(model="meta-llama/llama-3.2-3b-instruct")
+        assert [(v.source, v.key, v.provider_key) for v in both] == [
+            ("modelslab", "together_ai/meta-llama-llama-3.2-3b-instruct", "together"),
+            ("litellm", "litellm:together_ai/together_ai/meta-llama/Llama-3.2-3B-Instruct", "together"),
+        ]
+        litellm = cat.offering("litellm:together_ai/together_ai/meta-llama/Llama-3.2-3B-Instruct")
+        assert litellm.source == "litellm" and litellm.prices["output_per_mtok"].amount == Decimal("0.08")
+        assert [v.key for v in cat.same_model(litellm)] == ["together_ai/meta-llama-llama-3.2-3b-instruct"]
+        # the crosscheck names the one price the two sources disagree on, with where each was read
+        [found] = cat.crosscheck()
+        assert (found.model, found.provider, found.component, found.difference) == (
+            "meta-llama/llama-3.2-3b-instruct", "together", "output_per_mtok", Decimal("33.33"))
+        assert [(v.source, str(v.amount), v.url) for v in found.values] == [
+            ("modelslab", "0.06", f"{SITE}/models/together_ai/meta-llama-llama-3.2-3b-instruct.md"),
+            ("litellm", "0.08", f"{DOC}#together_ai/meta-llama/Llama-3.2-3B-Instruct"),
+        ]
+        assert cat.crosscheck(min_diff=40) == []
+        assert cat.crosscheck(["modelslab"]) == []
+    printed = CliRunner().invoke(cli, ["crosscheck", "--json", "--fail-on-discrepancy", "--db", db_url])
+    assert printed.exit_code == 3
+    assert json.loads(printed.output)[0]["values"][1]["offering"] == (
+        "litellm:together_ai/together_ai/meta-llama/Llama-3.2-3B-Instruct")
+
+
+def test_a_complete_refresh_of_one_source_removes_only_its_own(engine, db_url):
+    refresh(engine, "modelslab", T0, page(*LLAMA_PAGE, input_per_mtok="0.06"), page("qwen-qwen3-14b", "qwen",
+                                                                                     input_per_mtok="0.1"))
+    refresh(engine, "litellm", T0 + DAY, entry(*LLAMA_ENTRY, input_per_mtok="0.06"))
+    refresh(engine, "litellm", T0 + 2 * DAY, entry("deepinfra/Qwen/Qwen3-14B", "deepinfra", input_per_mtok="0.1"))
+    with Session(engine) as session:
+        removed = session.execute(select(Offering.source, Offering.removed_at.is_not(None))).all()
+    assert sorted(removed) == [("litellm", False), ("litellm", True), ("modelslab", False), ("modelslab", False)]
+    with Catalog.open(db_url) as cat:
+        assert cat.changes().source == "litellm"  # the last complete refresh's source, against its own previous
+        assert [(c.added, c.removed) for c in [cat.changes()]] == [
+            ((("deepinfra", "deepinfra/Qwen/Qwen3-14B"),), (("together_ai", LLAMA_ENTRY[0]),))]
+        with pytest.raises(Exception, match="changes need two complete refreshes of openrouter"):
+            cat.changes(source="openrouter")
+
+
+def test_a_304_for_the_whole_document_observes_only_that_source(engine, db_url):
+    refresh(engine, "modelslab", T0, page(*LLAMA_PAGE, input_per_mtok="0.06"))
+    first = refresh(engine, "litellm", T0 + DAY, entry(*LLAMA_ENTRY, input_per_mtok="0.06"))
+    second = refresh(engine, "litellm", T0 + 2 * DAY, unchanged=True)
+    with Session(engine) as session:
+        seen = dict(session.execute(select(Offering.source, Offering.last_seen_run_id)).tuples().all())
+        assert seen == {"modelslab": 1, "litellm": second}
+        assert session.scalar(select(func.count()).select_from(Offering).where(Offering.removed_at.is_not(None))) == 0
+    assert first < second
+    assert SourceUnchanged(fetch=Fetch(url=DOC, http_status=304, fetched_at=T0)).fetch.http_status == 304
+
+
+def test_long_context_tiers_are_stored_and_costed_by_their_rule(engine, db_url):
+    """A LiteLLM-style "above 200k" tier (every token of a longer call at the tier price), an
+    OpenRouter-style "from" tier, and a genai-prices-style "marginal" tier, each costed by hand."""
+    above = entry("gemini/gemini-2.5-pro", "gemini", input_per_mtok="1.25", output_per_mtok="10",
+                  tiers=[TierPrice(component="input_per_mtok", start=200_000, basis="above", amount=Decimal("2.50")),
+                         TierPrice(component="output_per_mtok", start=200_000, basis="above", amount=Decimal("15"))])
+    marginal = entry("x/tiered", "x", input_per_mtok="1",
+                     tiers=[TierPrice(component="input_per_mtok", start=100_000, basis="marginal", amount=Decimal("2")),
+                            TierPrice(component="input_per_mtok", start=300_000, basis="marginal", amount=Decimal("4"))])
+    refresh(engine, "litellm", T0, above, marginal)
+    with Catalog.open(db_url) as cat:
+        def cost(key: str, **counts) -> Decimal:
+            [quote] = [q for q in cat.compare(None, Workload(**counts), source="litellm") if q.offering.key == key]
+            return quote.cost
+
+        # 150k in, 10k out: below the tier, base prices
+        assert cost("litellm:gemini/gemini/gemini-2.5-pro", input_tokens=150_000, output_tokens=10_000) == (
+            Decimal("150000") * Decimal("1.25") / 10**6 + Decimal("10000") * 10 / 10**6)  # 0.2875
+        # 250k in, 10k out, 2 calls: every token at the tier prices
+        assert cost("litellm:gemini/gemini/gemini-2.5-pro", input_tokens=250_000, output_tokens=10_000, calls=2) == (
+            2 * (Decimal("250000") * Decimal("2.50") + Decimal("10000") * 15) / 10**6)  # 1.55
+        # exactly 200k is not above 200k
+        assert cost("litellm:gemini/gemini/gemini-2.5-pro", input_tokens=200_000) == Decimal("0.25")
+        # marginal: 100k at 1, 200k at 2, 50k at 4
+        assert cost("litellm:x/x/tiered", input_tokens=350_000) == (
+            Decimal(100_000) * 1 + Decimal(200_000) * 2 + Decimal(50_000) * 4) / 10**6  # 0.7
+        view = cat.offering("litellm:gemini/gemini/gemini-2.5-pro")
+        assert {(t.component, t.start, t.basis, str(t.amount)) for t in view.tiers.values()} == {
+            ("input_per_mtok", 200_000, "above", "2.50"), ("output_per_mtok", 200_000, "above", "15")}
+        assert view.prices["input_per_mtok"].amount == Decimal("1.25")  # the base stays the base
+    # a tier that moves is a change of its own; the base does not move
+    refresh(engine, "litellm", T0 + DAY, entry(
+        "gemini/gemini-2.5-pro", "gemini", input_per_mtok="1.25", output_per_mtok="10",
+        tiers=[TierPrice(component="input_per_mtok", start=200_000, basis="above", amount=Decimal("3")),
+               TierPrice(component="output_per_mtok", start=200_000, basis="above", amount=Decimal("15"))]), marginal)
+    with Catalog.open(db_url) as cat:
+        assert [(c.component, str(c.old), str(c.new)) for c in cat.changes().price_changes] == [
+            ("input_per_mtok past 200,000 tokens", "2.50", "3")]
+
+
+def test_a_sources_dated_history_is_kept_with_its_dates(engine, db_url):
+    start_2025 = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    start_2026 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    record = entry("openai/gpt-4o", "openai", input_per_mtok="2.5", output_per_mtok="10", since=start_2026,
+                   history=[DatedPrices(start=start_2025, prices={"input_per_mtok": Decimal("5"),
+                                                                  "output_per_mtok": Decimal("15")})])
+    refresh(engine, "genai-prices", T0, record)
+    with Catalog.open(db_url) as cat:
+        history = cat.history("genai-prices:openai/openai/gpt-4o")
+        spans = [(s.valid_from, s.valid_to, str(s.amount)) for s in history.prices["input_per_mtok"]]
+        assert spans == [(start_2025, start_2026, "5"), (start_2026, None, "2.5")]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Price)) == 4
+    # the next refresh sees the same: nothing is added
+    refresh(engine, "genai-prices", T0 + DAY, record)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Price)) == 4
+
+
+def test_provider_identity_joins_the_sources():
+    assert provider_key("modelslab", "open_router") == provider_key("litellm", "openrouter")
+    assert provider_key("modelslab", "together_ai") == provider_key("genai-prices", "together")
