@@ -610,7 +610,8 @@ class Reader:
     def crosscheck(self, sources: Sequence[str] | None = None, min_diff: Decimal = Decimal(0)) -> list[Discrepancy]:
         """Every (model, provider, component) that two or more SOURCES (default: all) price
         differently today: base prices of the same unit and currency, compared by model_key and
-        provider_key. MIN_DIFF: only differences of more than this many percent (a price of 0
+        provider_key (long-context tiers are not compared). Each value's URL is the page it was
+        read from, or the document's URL with the entry's key as its fragment. MIN_DIFF: only differences of more than this many percent (a price of 0
         against any other is always reported)."""
         where = ["o.removed_at IS NULL", "pc.closed_run_id IS NULL", "pc.tier_start = 0", "o.model_key IS NOT NULL",
                  "o.provider_key IS NOT NULL", "pc.component <> ?"]
@@ -620,13 +621,15 @@ class Reader:
             params += [s.lower() for s in sources]
         rows = self._rows(  # noqa: S608
             "SELECT o.model_key, o.provider_key, pc.component, o.source, p.slug, m.model_id, pc.amount, pc.currency, "  # noqa: S608
-            "pc.unit, pc.source_url, pc.valid_from FROM offerings o JOIN prices pc ON pc.offering_id = o.id "
+            "pc.unit, pc.source_url, pc.valid_from, o.source_url FROM offerings o JOIN prices pc ON pc.offering_id = o.id "
             "JOIN providers p ON p.id = o.provider_id JOIN models m ON m.id = o.model_ref_id "
             f"WHERE {' AND '.join(where)}",
             params,
         )
         groups: dict[tuple[str, str, str, str, str], list[SourcedPrice]] = {}
-        for model, provider, component, source, slug, model_id, amount, currency, unit, url, since in rows:
+        for model, provider, component, source, slug, model_id, amount, currency, unit, url, since, entry in rows:
+            if entry and entry.startswith(f"{url}#"):  # an entry of the document the price was read from
+                url = entry
             groups.setdefault((model, provider, component, currency, unit), []).append(SourcedPrice(
                 source, offering_key(source, slug, model_id), money_from_db(amount), currency, unit, url,
                 timestamp_from_db(since)))  # type: ignore[arg-type]

@@ -257,16 +257,17 @@ class Plan:
 def plan(
     every: Interval,
     *,
-    site: str,
+    refresh: tuple[str, ...],
     db_url: str,
     executable: list[str],
     log: Path | None = None,
     env_file: Path | None = None,
 ) -> Plan:
-    """The scheduled command: EXECUTABLE refresh --site SITE --db DB_URL, where DB_URL goes
-    without its password; or with ENV_FILE (which write_env_file filled), no --db at all."""
+    """The scheduled command: EXECUTABLE refresh REFRESH... --db DB_URL (REFRESH: ``--site URL``,
+    ``--source NAME --site URL`` or ``--all``), where DB_URL goes without its password; or with
+    ENV_FILE (which write_env_file filled), no --db at all."""
     log = log or log_dir() / "refresh.log"
-    command = (*executable, "refresh", "--site", site)
+    command = (*executable, "refresh", *refresh)
     if env_file is not None:
         notes = (
             f"The database URL is kept in {env_file} (mode 0600: yours alone), off every command line;",

@@ -111,7 +111,7 @@ def test_a_crawled_page_priced_per_call_is_costed_per_call(crawled):
     printed = run_catalog("compare", "flux kontext", "--calls", "1000", "--json", db_url=crawled)
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout) == [{
-        "source": "modelslab", "provider": "modelslab", "model_id": "flux-kontext-pro", "name": "Flux Kontext Pro", "currency": "USD",
+        "source": "modelslab", "offering": "modelslab/flux-kontext-pro", "provider": "modelslab", "model_id": "flux-kontext-pro", "name": "Flux Kontext Pro", "currency": "USD",
         "cost": "470", "missing": [], "costs": {"calls": "470"},
     }]
     with Catalog.open(crawled) as cat:

@@ -378,10 +378,10 @@ def test_compare_json(catalog_db):
     result = run(catalog_db, "compare", "llama", "70b", "-i", "1M", "-o", "200k", "--calls", "10", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output) == [
-        {"source": "modelslab", "provider": "deepinfra", "model_id": "meta-llama-llama-3.1-70b-instruct",
+        {"source": "modelslab", "offering": "deepinfra/meta-llama-llama-3.1-70b-instruct", "provider": "deepinfra", "model_id": "meta-llama-llama-3.1-70b-instruct",
          "name": "Meta: Llama 3.1 70B Instruct", "currency": "USD", "cost": "3.1", "missing": [],
          "costs": {"input_tokens": "2.3", "output_tokens": "0.8"}},
-        {"source": "modelslab", "provider": "open_router", "model_id": "meta-llama-llama-3.3-70b-instruct",
+        {"source": "modelslab", "offering": "open_router/meta-llama-llama-3.3-70b-instruct", "provider": "open_router", "model_id": "meta-llama-llama-3.3-70b-instruct",
          "name": "Meta: Llama 3.3 70B Instruct", "currency": "USD", "cost": None, "missing": ["output_per_mtok"],
          "costs": {"input_tokens": "1", "output_tokens": None}},
     ]
@@ -485,7 +485,7 @@ Priced in EUR (not comparable with USD)
 def test_cheapest_json_and_category(catalog_db):
     result = run(catalog_db, "cheapest", "--category", "embedding models", "--input-tokens", "250M", "--json")
     assert (result.exit_code, json.loads(result.output)) == (0, [
-        {"source": "modelslab", "provider": "together_ai", "model_id": "BAAI-bge-large-en-v1.5", "name": "BAAI: BGE Large EN v1.5",
+        {"source": "modelslab", "offering": "together_ai/BAAI-bge-large-en-v1.5", "provider": "together_ai", "model_id": "BAAI-bge-large-en-v1.5", "name": "BAAI: BGE Large EN v1.5",
          "currency": "USD", "cost": "5", "missing": [], "costs": {"input_tokens": "5"}},
     ])
 
@@ -534,7 +534,7 @@ def test_costs_beyond_28_digits_are_exact_piped_and_in_json(long_price_db):
         COMPARE_HEADER, f"open_router|long-price|Long price|USD|{INPUT_COST}|{OUTPUT_COST}|{TOTAL_COST}|"))
     as_json = run(long_price_db, "compare", "long-price", *HUGE, "--json")
     assert (as_json.exit_code, json.loads(as_json.output)) == (0, [{
-        "source": "modelslab", "provider": "open_router", "model_id": "long-price", "name": "Long price", "currency": "USD",
+        "source": "modelslab", "offering": "open_router/long-price", "provider": "open_router", "model_id": "long-price", "name": "Long price", "currency": "USD",
         "cost": TOTAL_COST, "missing": [], "costs": {"input_tokens": INPUT_COST, "output_tokens": OUTPUT_COST},
     }])
 

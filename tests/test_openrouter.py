@@ -23,6 +23,7 @@ from spiders.documents.openrouter import OpenRouterSource, parse
 from spiders.documents.parsed import DocumentError
 from tests.crawling import catalog, export_json
 from tests.documents import DOCUMENTS, DocumentSite
+from tests.tier_costs import cost_above
 
 FOLDER = DOCUMENTS / "openrouter"
 URL = "https://openrouter.ai/api/v1/models"
@@ -159,6 +160,22 @@ def test_two_overrides_are_two_tiers_from_their_thresholds():
         ("input_per_mtok", 256000, "from", "0.2"), ("output_per_mtok", 256000, "from", "0.8"),
         ("cache_read_per_mtok", 256000, "from", "0.04"), ("cache_write_per_mtok", 256000, "from", "0.25"),
     ]
+
+
+def test_long_context_cost_qwen3_7_flash_by_hand():
+    """OpenRouter's rule: an override applies to the whole call from its min_prompt_tokens (the
+    prompt: fresh and cached input together), every token at its prices."""
+    qwen = next(m for m in document()["data"] if m["id"] == "qwen/qwen3.7-flash")
+    rec = parse(body([qwen]), URL).records[0]
+    # 31,999 in, 1,000 out: base prices 0.03 and 0.13 per 1M
+    assert cost_above(rec, 31_999, 0, 1_000) == Decimal("0.00108997")  # 0.00095997 + 0.00013
+    # exactly 32,000 in: the first override, 0.1 and 0.4
+    assert cost_above(rec, 32_000, 0, 1_000) == Decimal("0.0036")  # 0.0032 + 0.0004
+    # 200,000 fresh + 100,000 cached (300,000 prompt) and 2,000 out: the second override,
+    # 0.2 input, 0.04 cache read, 0.8 output
+    assert cost_above(rec, 200_000, 100_000, 2_000) == Decimal("0.0456")  # 0.04 + 0.004 + 0.0016
+    # 200,000 fresh + 50,000 cached is 250,000: the first override only
+    assert cost_above(rec, 200_000, 50_000, 0) == Decimal("0.021")  # 0.02 + 0.001
 
 
 def test_missing_and_unreadable_fields():

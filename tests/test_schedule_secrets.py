@@ -167,3 +167,24 @@ def test_site_with_credentials_is_refused(command, tmp_path):
     )
     assert SECRET not in result.output
     assert not db.exists()  # refused before the database was opened: no run could record it
+
+
+@pytest.mark.parametrize(("args", "refresh"), [
+    ((), "refresh --site https://modelslab.com"),
+    (("--all",), "refresh --all"),
+    (("--source", "openrouter"), "refresh --source openrouter --site https://openrouter.ai/api/v1/models"),
+    (("--source", "litellm", "--site", "http://127.0.0.1:8000/prices.json?v=1"),
+     "refresh --source litellm --site 'http://127.0.0.1:8000/prices.json?v=1'"),
+])
+def test_the_scheduled_refresh_reads_the_sources_asked_for(args, refresh):
+    result = invoke(*args, "--only", "cron", "--db", "sqlite:////srv/catalog.sqlite3")
+    assert result.exit_code == 0, result.output
+    assert f" && {EXE} {refresh} --db sqlite:////srv/catalog.sqlite3 >> " in result.output
+
+
+@pytest.mark.parametrize("args", [("--all", "--site", "http://127.0.0.1:9/"), ("--all", "--source", "litellm"),
+                                  ("--source", "no-such-source",)])
+def test_a_schedule_of_sources_that_cannot_be_is_a_usage_error(args):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith("Error: ")

@@ -6,7 +6,6 @@ catalog.Catalog, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from decimal import Decimal
 
@@ -15,49 +14,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog import Catalog, Workload, store
+from catalog import Catalog, Workload
 from catalog.cli import cli
-from catalog.identity import model_key_litellm, model_key_modelslab, provider_key
-from catalog.records import DatedPrices, Fetch, Observation, PageRecord, SourceUnchanged, TierPrice
+from catalog.identity import provider_key
+from catalog.records import DatedPrices, Fetch, SourceUnchanged, TierPrice
 from catalog.schema import Offering, Price
-
-T0 = dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.UTC)
-DAY = dt.timedelta(days=1)
-SITE = "https://modelslab.test"
-DOC = "https://litellm.test/model_prices.json"
-
-
-def page(model_id: str, creator: str, provider: str = "together_ai", **prices: str) -> PageRecord:
-    """A ModelsLab page's record, priced per 1M tokens."""
-    return PageRecord(
-        canonical_url=f"{SITE}/models/{provider}/{model_id}.md", provider=provider, model_id=model_id,
-        creator=creator, name=model_id, prices={k: Decimal(v) for k, v in prices.items()},
-        model_key=model_key_modelslab(model_id, creator),
-    )
-
-
-def entry(key: str, provider: str, tiers=(), history=(), since=None, **prices: str) -> PageRecord:
-    """A LiteLLM price-map entry's record (per-token prices already per 1M)."""
-    return PageRecord(
-        canonical_url=f"{DOC}#{key}", provider=provider, model_id=key, name=key,
-        prices={k: Decimal(v) for k, v in prices.items()}, tiers=list(tiers), history=list(history),
-        prices_since=since, model_key=model_key_litellm(key, provider),
-    )
-
-
-def refresh(engine, source: str, at: dt.datetime, *records: PageRecord, status: str = "complete",
-            unchanged: bool = False) -> int:
-    with Session(engine) as session, session.begin():
-        run = store.start_run(session, SITE if source == "modelslab" else DOC, now=at, source=source)
-        observations = [Observation(record=r, fetch=Fetch(
-            url=r.canonical_url, http_status=200, fetched_at=at,
-            content_hash=hashlib.sha256(f"{at}{r.model_dump_json()}".encode()).hexdigest())) for r in records]
-        store.observe(session, run, observations)
-        if unchanged:
-            store.observe_source_unchanged(session, run, at)
-        store.finish_run(session, run, status, now=at + dt.timedelta(minutes=1))
-        return run.id
-
+from tests.source_records import DAY, DOC, SITE, T0, entry, page, refresh
 
 LLAMA_PAGE = ("meta-llama-llama-3.2-3b-instruct", "meta-llama")
 LLAMA_ENTRY = ("together_ai/meta-llama/Llama-3.2-3B-Instruct", "together_ai")

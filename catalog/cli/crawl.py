@@ -40,23 +40,29 @@ def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
+def source_option(func):
+    """--source NAME (an installed source, given to the command) and --site URL (read that source's way)."""
+    func = click.option(
+        "--site",
+        metavar="URL",
+        callback=_site,
+        help="Where to read it: the site's root (default: the source's own, https://modelslab.com for modelslab; "
+             "for a document source, the document's URL).",
+    )(func)
+    return click.option(
+        "--source",
+        default=DEFAULT_SOURCE,
+        show_default=True,
+        metavar="NAME",
+        is_eager=True,  # --site is read the source's way
+        callback=_source,
+        help="The catalog to read: an installed source (`catalog sources`).",
+    )(func)
+
+
 @click.command()
 @db_option
-@click.option(
-    "--source",
-    default=DEFAULT_SOURCE,
-    show_default=True,
-    metavar="NAME",
-    is_eager=True,  # --site is read the source's way
-    callback=_source,
-    help="The catalog to read: an installed source (entry points catalog.sources).",
-)
-@click.option(
-    "--site",
-    metavar="URL",
-    callback=_site,
-    help="Where to read it: the site's root (default: the source's own, https://modelslab.com for modelslab).",
-)
+@source_option
 @click.option("--sample", is_flag=True, help="Read the sample shipped with the source (offline).")
 @click.option("--all", "every_source", is_flag=True,
               help="Refresh every installed source in turn, each from its own site (`catalog sources`).")
@@ -113,8 +119,10 @@ def refresh(
         max_pages=max_pages, allow_mass_removal=allow_mass_removal, concurrency=concurrency, delay=delay,
         timeout=timeout, verbose=verbose,
     )
-    if every_source and (site or sample):
-        raise click.UsageError("--all reads every source from its own site: drop --site and --sample")
+    if every_source:
+        given = click.get_current_context().get_parameter_source("source") is not click.core.ParameterSource.DEFAULT
+        if site or sample or given:
+            raise click.UsageError("--all reads every source from its own site: drop --source, --site and --sample")
     progress = _Progress(enabled=sys.stderr.isatty())
     results = []
     for each in _all_sources() if every_source else [source]:

@@ -9,11 +9,11 @@ import sys
 import click
 
 import catalog.cli.render as render
-from catalog.cli.common import SiteURL
+from catalog.cli.crawl import source_option
 from catalog.cli.params import catalog_option, json_option
 from catalog.cli.render import Output, print_json
 from catalog.db import ENV_VAR
-from catalog.siteurl import DEFAULT_SITE
+from catalog.sources import DEFAULT_SOURCE
 
 #: `changes --fail-on-change` exit status when anything changed (1 and 2 are errors)
 CHANGED_EXIT = 3
@@ -146,7 +146,8 @@ class Every(click.ParamType):
 
 @click.command()
 @click.option("--every", type=Every(), required=True, help="How often: e.g. 30m, 6h or 1d.")
-@click.option("--site", type=SiteURL(), default=DEFAULT_SITE, show_default=True, help="Catalog site to crawl.")
+@source_option
+@click.option("--all", "every_source", is_flag=True, help="Refresh every installed source in turn (`refresh --all`).")
 @click.option("--db", "db_url", metavar="URL", envvar=ENV_VAR,
               help=f"Database URL the refresh writes to (default: as every command; env {ENV_VAR}).")
 @click.option("--only", type=click.Choice(["cron", "service", "timer"]),
@@ -154,7 +155,8 @@ class Every(click.ParamType):
 @click.option("--write-env", "env_file", type=click.Path(dir_okay=False), metavar="FILE",
               help=f"Write ${ENV_VAR}=URL to FILE (mode 0600) and have the schedule read it from there, "
                    "so a password stays off every command line.")
-def schedule(every, site: str, db_url: str | None, only: str | None, env_file: str | None) -> None:
+def schedule(every, source, site: str | None, every_source: bool, db_url: str | None, only: str | None,
+             env_file: str | None) -> None:
     """Print a crontab line and a systemd service + timer that run `catalog refresh` on a schedule.
 
     A database password is never printed in them: it is read from ~/.pgpass, or from FILE with
@@ -163,13 +165,22 @@ def schedule(every, site: str, db_url: str | None, only: str | None, env_file: s
     \b
     Examples:
       catalog schedule --every 6h
+      catalog schedule --every 1d --all
       (crontab -l 2>/dev/null; catalog schedule --every 6h --only cron) | crontab -
     """
     from catalog import schedule as sched
 
+    if every_source:
+        given = click.get_current_context().get_parameter_source("source") is not click.core.ParameterSource.DEFAULT
+        if site or given:
+            raise click.UsageError("--all refreshes every source from its own site: drop --source and --site")
+        refresh = ("--all",)
+    else:
+        named = () if source.name == DEFAULT_SOURCE else ("--source", source.name)
+        refresh = (*named, "--site", site or source.default_site)
     url = sched.absolute_db_url(db_url)
     written = sched.write_env_file(env_file, url) if env_file is not None else None
-    plan = sched.plan(every, site=site, db_url=url, executable=sched.catalog_executable(), env_file=written)
+    plan = sched.plan(every, refresh=refresh, db_url=url, executable=sched.catalog_executable(), env_file=written)
     if only:
         click.echo(plan.note, nl=False, err=True)  # so `--only cron > file` holds the line alone
         click.echo(plan.part(only), nl=False)

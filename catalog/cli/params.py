@@ -93,7 +93,7 @@ def workload_options(func: Callable) -> Callable:
     for name, component in reversed(QUANTITIES.items()):
         flags = [component.quantity_option, *([_SHORT_FLAGS[name]] if name in _SHORT_FLAGS else [])]
         wrapper = click.option(*flags, name, type=Count(whole=component.whole),
-                               default="0", help=_HELP.get(name, f"{component.quantity_label} per call."))(wrapper)
+                               default="0", help=_HELP.get(name, f"{component.quantity_label.capitalize()} per call."))(wrapper)
     return wrapper
 
 

@@ -300,6 +300,28 @@ def print_offerings(views: list, *, limit: int | None, as_json: bool) -> None:
                         for v in views[:limit]))
 
 
+#: when a long-context tier applies, by its basis (catalog.records.TierBasis)
+_TIER_RULES = {
+    "above": "calls of more than {:,} prompt tokens (every token)",
+    "from": "calls of {:,} prompt tokens or more (every token)",
+    "marginal": "each prompt token past {:,}",
+}
+
+
+def _tier_rule(basis: str, start: int) -> str:
+    return _TIER_RULES.get(basis, clean(basis) + " {:,}").format(start)
+
+
+def _per_unit(component: str) -> str:
+    """' per 1M tokens': the unit COMPONENT is priced in, or nothing for a name the registry lacks."""
+    from catalog.components import by_name
+
+    try:
+        return f" per {by_name(component).unit}"
+    except KeyError:
+        return ""
+
+
 def show_lines(view: Any, present: set[str], elsewhere: list | None = None) -> list[str]:
     """Everything known about VIEW as aligned lines; PRESENT: the related keys in the catalog;
     ELSEWHERE: the same model's other offerings (other providers, other sources)."""
@@ -343,9 +365,8 @@ def show_lines(view: Any, present: set[str], elsewhere: list | None = None) -> l
             line += "  (moved more than 10x at its last change)"
         lines.append(line)
     for (component, start), tier in sorted(view.tiers.items(), key=lambda item: (order(item[0][0]), item[0][1])):
-        rule = {"above": "more than", "from": "at least", "marginal": "each token past"}.get(tier.basis, tier.basis)
-        lines.append(f"  {labels.get(component, label(component))} with {rule} {start:,} input tokens: "
-                     f"{exact(tier.amount)} {clean(tier.currency)}")
+        lines.append(f"  {labels.get(component, label(component))}, {_tier_rule(tier.basis, start)}: "
+                     f"{exact(tier.amount)} {clean(tier.currency)}{_per_unit(component)}")
     if HEADLINE.name in view.prices:
         headline = view.prices[HEADLINE.name]
         if view.headline_unit_conflict:
@@ -443,6 +464,7 @@ def quote_json(quote: Any, parts: list[Any]) -> dict:
     view = quote.offering
     return {
         "source": getattr(view, "source", DEFAULT_SOURCE),
+        "offering": view.key,  # as `catalog show` takes it
         "provider": view.provider,
         "model_id": view.model_id,
         "name": view.name,
@@ -480,16 +502,19 @@ def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool
     if not out.terminal:
         # piped: one tab-separated table, every number at full precision. Written by hand rather
         # than through Output.table: this loop is most of `compare`'s time over 100k offerings
-        keys = ["provider", "model_id", "name", "currency", *(f"{_part_key(c)}_cost" for c in parts), "cost", "missing"]
         components = [c.name for c in parts]
         quotes = [q for currency in ranking.currencies for q in ranking.by_currency[currency][:limit]]
         if list_unpriced:
             quotes += ranking.unpriced[:limit]
+        # the source only where it tells offerings apart, as in `catalog models`
+        sourced = any(q.offering.source != DEFAULT_SOURCE for q in quotes)
+        keys = ["source"] * sourced + ["provider", "model_id", "name", "currency",
+                                       *(f"{_part_key(c)}_cost" for c in parts), "cost", "missing"]
         lines = ["\t".join(keys)]
         append, text, number = lines.append, clean, plain_cost
         for q in quotes:
             o, costs = q.offering, q.parts
-            cells = [text(o.provider), text(o.model_id), text(o.name), q.currency or ""]
+            cells = [text(o.source)] * sourced + [text(o.provider), text(o.model_id), text(o.name), q.currency or ""]
             for k in components:
                 v = costs.get(k)
                 cells.append("" if v is None else number(v))
