@@ -87,7 +87,7 @@ def run_refresh(
         with Session(engine) as session, session.begin():
             run_id = store.start_run(session, site, source=source.name).id
         with Session(engine) as session:
-            known = store.known_pages(session)
+            known = store.known_pages(session, source.name)
             max_pages = options.max_pages if options.max_pages is not None else default_page_budget(session, source.name)
         writer = BatchWriter(engine, run_id, batch_size)
         context = SourceContext(

@@ -140,19 +140,22 @@ class KnownPage:
     related_urls: tuple[str, ...] = ()
 
 
-def known_pages(session: Session) -> dict[str, KnownPage]:
-    """Every fetched URL with its validators and, for model pages, its related offerings' URLs.
+def known_pages(session: Session, source: str = DEFAULT_SOURCE) -> dict[str, KnownPage]:
+    """Every URL SOURCE fetched last, with its validators and, for model pages, its related
+    offerings' URLs.
 
     A 304 answer carries no body, so the crawl follows the related cards stored from the
     last time the page was read. Pages of removed offerings are left out: if one comes back
-    it must be read whole, since its prices were closed and a 304 cannot reopen them.
+    it must be read whole, since its prices were closed and a 304 cannot reopen them. A URL
+    another source fetched last is left out too: its validators say nothing of what this source
+    stored (a 304 would pass off the other source's document as this one's, unchanged).
     """
     offering_urls = dict(
-        session.execute(select(Offering.id, Offering.source_url).where(Offering.removed_at.is_(None)))
-        .tuples()
-        .all()
+        session.execute(select(Offering.id, Offering.source_url).where(
+            Offering.removed_at.is_(None), Offering.source == source)).tuples().all()
     )
-    removed = set(session.scalars(select(Offering.source_url).where(Offering.removed_at.is_not(None))))
+    removed = set(session.scalars(select(Offering.source_url).where(
+        Offering.removed_at.is_not(None), Offering.source == source)))
     related: dict[str, list[tuple[str, str]]] = {}
     rows = session.execute(
         select(RelatedLink.offering_id, RelatedLink.provider, RelatedLink.model_id).order_by(
@@ -160,14 +163,14 @@ def known_pages(session: Session) -> dict[str, KnownPage]:
         )
     )
     for offering_id, provider, model_id in rows:
-        source = offering_urls.get(offering_id)
-        if source:
-            related.setdefault(source, []).append((provider, model_id))
+        page_url = offering_urls.get(offering_id)
+        if page_url:
+            related.setdefault(page_url, []).append((provider, model_id))
     out: dict[str, KnownPage] = {}
     for page in session.execute(
-        select(
-            FetchedPage.url, FetchedPage.etag, FetchedPage.last_modified, FetchedPage.canonical_url
-        ).where(FetchedPage.http_status == 200)
+        select(FetchedPage.url, FetchedPage.etag, FetchedPage.last_modified, FetchedPage.canonical_url)
+        .join(CrawlRun, CrawlRun.id == FetchedPage.run_id)
+        .where(FetchedPage.http_status == 200, CrawlRun.source == source)
     ):
         if page.canonical_url in removed:
             continue
@@ -417,7 +420,7 @@ def _apply_prices(
 
 
 def _price_row(run: CrawlRun, off: Offering, obs: Observation, component: str, amount: Decimal, unit: str,
-               valid_from: dt.datetime, *, tier: int = 0, basis: str | None = None, suspect: bool = False,
+               valid_from: dt.datetime | None, *, tier: int = 0, basis: str | None = None, suspect: bool = False,
                valid_to: dt.datetime | None = None) -> dict:
     fetch = obs.fetch
     return {
@@ -443,13 +446,15 @@ def _price_row(run: CrawlRun, off: Offering, obs: Observation, component: str, a
 
 def _dated_history(run: CrawlRun, off: Offering, obs: Observation) -> list[dict]:
     """Closed intervals for the dated steps a source publishes before its current prices (each
-    ends where the next begins), recorded by the run that first read them."""
+    ends where the next begins), recorded by the run that first read them. An undated (oldest)
+    step's interval has no start (valid_from NULL): the source does not say when it began."""
     rec = obs.record
-    steps = sorted(rec.history, key=lambda step: step.start)
+    steps = [step for step in rec.history if step.start is None]  # at most one (PageRecord checks)
+    steps += sorted((step for step in rec.history if step.start is not None), key=lambda step: step.start)
     ends = [step.start for step in steps[1:]] + [rec.prices_since or obs.fetch.fetched_at]
     rows = []
     for step, end in zip(steps, ends, strict=True):
-        if end <= step.start:
+        if step.start is not None and end is not None and end <= step.start:
             continue
         priced = [(c, 0, a, None) for c, a in step.prices.items()]
         priced += [(t.component, t.start, t.amount, t.basis) for t in step.tiers]

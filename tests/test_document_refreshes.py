@@ -123,3 +123,19 @@ def test_genai_prices_304_then_exactly_the_changed_prices(engine, db_url, tmp_pa
     [changed] = report["price_changes"]
     assert (changed["model_id"], changed["component"], Decimal(changed["new"]), changed["percent"]) == (
         "gpt-4o", "output_per_mtok", Decimal(9), "-10.00")
+
+
+def test_validators_another_source_stored_are_not_sent(engine):
+    """The same URL read as OpenRouter's document, then (by mistake) as LiteLLM's: LiteLLM's refresh
+    must not send OpenRouter's validators, be told 304 and call OpenRouter's list LiteLLM's, unchanged."""
+    from spiders.documents.openrouter import OpenRouterSource
+
+    with DocumentSite(DOCUMENTS / "openrouter", "models.json") as site:
+        assert run_refresh(engine, OpenRouterSource(), site=site.document_url).run.status == "complete"
+        wrong = run_refresh(engine, litellm.LiteLLMSource(), site=site.document_url)
+        again = run_refresh(engine, OpenRouterSource(), site=site.document_url)
+        assert [(r["status"], r["conditional"]) for r in site.requests] == [(200, False), (200, False), (304, True)]
+    assert (wrong.run.status, wrong.run.pages_not_modified, wrong.run.offerings_unchanged) == ("failed", 0, 0)
+    assert "the document lists no entries" in wrong.run.error
+    # OpenRouter's own validators still hold for OpenRouter
+    assert (again.run.status, again.run.offerings_unchanged) == ("complete", 26)
