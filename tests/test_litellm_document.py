@@ -406,3 +406,23 @@ def test_the_source_is_installed_under_its_name():
     assert source.default_site == URL
     assert [r.model_dump() for r in source.parse(BODY, URL).records] == [
         r.model_dump() for r in litellm.parse(BODY, URL).records]
+
+
+def test_a_mode_priced_per_page_or_query_is_kept_when_it_states_token_prices():
+    body = json.dumps({
+        "vertex_ai/deepseek-ai/deepseek-ocr-maas": {"litellm_provider": "vertex_ai", "mode": "ocr",
+                                                    "input_cost_per_token": 3e-07, "output_cost_per_token": 1.2e-06,
+                                                    "ocr_cost_per_page": 0.0003},
+        "azure_ai/mistral-ocr-4-0": {"litellm_provider": "azure_ai", "mode": "ocr", "ocr_cost_per_page": 0.001},
+        "x/zero-token-search": {"litellm_provider": "x", "mode": "search", "input_cost_per_token": 0,
+                                "input_cost_per_query": 0.005},
+    })
+    parsed = litellm.parse(body, URL)
+    assert [(r.model_id, {c: str(a) for c, a in r.prices.items()}) for r in parsed.records] == [
+        ("vertex_ai/deepseek-ai/deepseek-ocr-maas", {"input_per_mtok": "0.3", "output_per_mtok": "1.2"})]
+    assert [n for n in parsed.warnings if "mode" in n] == [
+        "1 entry of mode ocr (priced per page, which the catalog has no component for): skipped "
+        "(e.g. azure_ai/mistral-ocr-4-0)",
+        "1 entry of mode search (priced per query, which the catalog has no component for): skipped "
+        "(e.g. x/zero-token-search)",
+    ]

@@ -47,7 +47,7 @@ that the catalog refuses (an over-long key), is a failure (a PageFailure: the of
 last prices, flagged stale). Not records, each counted in a document note: ``sample_spec`` (the
 format's description); values that are not objects; entries without ``litellm_provider``
 (``alias_of`` entries point at the entry that holds the prices); modes priced per query, page or
-unit (search, vector_store, guardrail, ocr); entries with no price field, or with prices only in
+unit (search, vector_store, guardrail, ocr) that state no nonzero price the catalog has; entries with no price field, or with prices only in
 units the registry lacks, or whose read prices are all zero beside a nonzero price in such a unit
 (a reranker's 0.0 token prices beside its ``input_cost_per_query``, dall-e's 0.0 output beside
 ``input_cost_per_pixel``: zero placeholders, not free).
@@ -189,8 +189,12 @@ def _entry(key: str, entry: Any, url: str, unread: Counter[str]) -> PageRecord |
     if not isinstance(provider, str) or not provider.strip():
         return _Skip("without litellm_provider (aliases: alias_of names the entry that holds the prices)")
     mode = entry.get("mode") if isinstance(entry.get("mode"), str) else None
-    if mode in UNPRICED_MODES:
-        return _Skip(f"of mode {mode} (priced {UNPRICED_MODES[mode]}, which the catalog has no component for)")
+    # a mode priced per query, page or unit: skipped unless it states a price the catalog has (an
+    # OCR model also priced per token is a model with token prices)
+    unpriced_mode = _Skip(f"of mode {mode} (priced {UNPRICED_MODES[mode]}, which the catalog has no component for)"
+                          ) if mode in UNPRICED_MODES else None
+    if unpriced_mode:  # its unread fields count only if it is kept
+        counted, unread = unread, Counter()
     prices: dict[str, Decimal] = {}
     tiers: dict[tuple[str, int], Decimal] = {}
     warnings: list[str] = []
@@ -212,6 +216,8 @@ def _entry(key: str, entry: Any, url: str, unread: Counter[str]) -> PageRecord |
             continue
         component, shift = target
         amount, note = money(value, shift)
+        if amount is None and unpriced_mode:
+            continue
         if amount is None:
             warnings.append(f"{name}: {note}; left unknown")
             continue
@@ -228,6 +234,10 @@ def _entry(key: str, entry: Any, url: str, unread: Counter[str]) -> PageRecord |
                 warnings.append(f"{name}: a tier starting at {start} input tokens; not read")
             else:
                 _add_tier(tiers, component, start, amount, name, warnings)
+    if unpriced_mode:
+        if not any(prices.values()) and not any(tiers.values()):
+            return unpriced_mode
+        counted.update(unread)
     if (prices or tiers) and elsewhere and not any(prices.values()) and not any(tiers.values()):
         # e.g. a reranker's 0.0 token prices beside its input_cost_per_query: placeholders, not free
         return _Skip("priced in units the catalog has no component for, with zeros in the others (placeholders)")
