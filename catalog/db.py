@@ -17,7 +17,7 @@ ENV_VAR = "CATALOG_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 #: the schema revision this catalog reads and writes: the head of migrations/versions (a test
 #: checks the two agree). A database at it is used as it is, without loading Alembic.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 
 def default_url() -> str:

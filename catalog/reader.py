@@ -450,7 +450,9 @@ class Reader:
         rows = self._rows(
             "SELECT component, amount, currency, unit, valid_from, valid_to, opened_run_id, last_run_id, "
             "closed_run_id, last_seen_at, suspect, source_url, fetched_at, content_hash, tier_start, tier_basis "
-            "FROM prices WHERE offering_id = ? ORDER BY valid_from, id",
+            # an unknown start (a source's undated earlier prices) is the oldest: first on every backend
+            "FROM prices WHERE offering_id = ? "
+            "ORDER BY CASE WHEN valid_from IS NULL THEN 0 ELSE 1 END, valid_from, id",
             [view.id],
         )
         # stable sorts: time order kept within each component and tier

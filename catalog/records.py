@@ -69,11 +69,13 @@ class TierPrice(BaseModel):
 
 class DatedPrices(BaseModel):
     """Prices a source says held from START (genai-prices' conditional prices): one step of the
-    dated history it publishes. It ends where the next step (or the record's current prices) starts."""
+    dated history it publishes. It ends where the next step (or the record's current prices) starts.
+    START is None for prices the source gives no start for (genai-prices' undated step before its
+    first dated one): only the oldest step may be so, and its start stays unknown, never invented."""
 
     model_config = ConfigDict(frozen=True)
 
-    start: dt.datetime
+    start: dt.datetime | None
     prices: dict[str, Money] = Field(default_factory=dict)
     tiers: list[TierPrice] = Field(default_factory=list)
 
@@ -113,7 +115,8 @@ class PageRecord(BaseModel):
     tiers: list[TierPrice] = Field(default_factory=list)
     #: when the current prices started, where the source says so (else: when first observed)
     prices_since: dt.datetime | None = None
-    #: earlier prices the source publishes with their start dates, oldest first
+    #: earlier prices the source publishes with their start dates, oldest first (the oldest may
+    #: have none: DatedPrices)
     history: list[DatedPrices] = Field(default_factory=list)
     #: the canonical model (catalog.identity): lowercase "creator/model", the same for one model
     #: at every provider and in every source; None when the source's identifiers do not tell
@@ -171,6 +174,14 @@ class PageRecord(BaseModel):
             except KeyError as exc:
                 raise ValueError(exc.args[0]) from None
         return prices
+
+    @field_validator("history")
+    @classmethod
+    def _only_the_oldest_step_undated(cls, history: list[DatedPrices]) -> list[DatedPrices]:
+        if any(step.start is None for step in history[1:]):
+            raise ValueError("only the first (oldest) step of a dated history may have no start; "
+                             "give every later step its start date")
+        return history
 
     @field_validator("currency")
     @classmethod

@@ -167,7 +167,9 @@ class Price(Base):
     tier_basis: Mapped[str | None] = mapped_column(String(16))
     #: moved by more than 10x from the previous value in one refresh
     suspect: Mapped[bool] = mapped_column(default=False)
-    valid_from: Mapped[timestamp]
+    #: None only for a closed interval whose start the source does not publish (the undated
+    #: step before a source's first dated price); an open price always has its start
+    valid_from: Mapped[timestamp | None]
     valid_to: Mapped[timestamp | None]
     last_seen_at: Mapped[timestamp]
     opened_run_id: Mapped[run_ref]

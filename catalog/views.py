@@ -164,7 +164,8 @@ class PriceSpan:
     amount: Decimal
     currency: str
     unit: str
-    valid_from: dt.datetime
+    #: None: a closed interval whose start the source does not publish (its undated earlier prices)
+    valid_from: dt.datetime | None
     valid_to: dt.datetime | None
     opened_run_id: int
     last_run_id: int

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -123,16 +124,27 @@ def test_a_dated_history_keeps_past_steps_and_leaves_future_ones_out(records):
     assert history.prices_since == dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
     assert history.prices == {"input_per_mtok": 2, "output_per_mtok": 6, "per_call": Decimal("0.0005")}
     assert history.tiers == [TierPrice(component="input_per_mtok", start=100000, basis="above", amount=Decimal("2.5"))]
-    assert history.history == [DatedPrices(start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-                                           prices={"input_per_mtok": 3, "output_per_mtok": 7, "per_call": Decimal("0.005")})]
-    assert history.warnings == [
-        "prices from 2027-01-01 are dated after the parse time; not read yet",
-        "earlier prices (before 2025-06-01) have no published start; not kept in the history",
+    # the undated first step held until the first start_date, from a start the document does not give
+    assert history.history == [
+        DatedPrices(start=None, prices={"input_per_mtok": 4, "output_per_mtok": 8}),
+        DatedPrices(start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                    prices={"input_per_mtok": 3, "output_per_mtok": 7, "per_call": Decimal("0.005")}),
     ]
+    assert history.warnings == ["prices from 2027-01-01 are dated after the parse time; not read yet"]
     o3 = records["openai/o3"]
     assert (o3.prices_since, o3.prices) == (dt.datetime(2025, 6, 10, tzinfo=dt.UTC),
                                             {"input_per_mtok": 2, "cache_read_per_mtok": Decimal("0.5"),
                                              "output_per_mtok": 8})
+    assert (o3.history, o3.warnings) == ([DatedPrices(start=None, prices={
+        "input_per_mtok": 10, "cache_read_per_mtok": Decimal("0.5"), "output_per_mtok": 40})], [])
+    opus = records["anthropic/claude-opus-4-6"]  # the undated step keeps its long-context tiers
+    assert (opus.prices_since, opus.tiers, [step.start for step in opus.history]) == (
+        dt.datetime(2026, 3, 13, tzinfo=dt.UTC), [], [None])
+    assert opus.history[0].tiers == [
+        TierPrice(component=c, start=200000, basis="above", amount=Decimal(a))
+        for c, a in (("input_per_mtok", "10"), ("output_per_mtok", "37.5"), ("cache_read_per_mtok", "1"),
+                     ("cache_write_per_mtok", "12.5"))
+    ]
     sonnet5 = records["anthropic/claude-sonnet-5"]  # introductory prices until 2026-08-31
     assert (sonnet5.prices_since, sonnet5.prices["input_per_mtok"], sonnet5.history) == (None, 2, [])
     assert sonnet5.warnings == ["prices from 2026-09-01 are dated after the parse time; not read yet"]
@@ -281,6 +293,38 @@ def test_any_value_in_a_price_field_gives_a_record_or_a_failure_or_a_note(prices
         PageRecord.model_validate(record.model_dump())  # every amount within the catalog's Money
 
 
+@pytest.mark.parametrize(("steps", "history", "warnings"), [
+    # genai-prices takes the last step whose constraint holds: an undated step holds until the
+    # earliest later date, and one a later step overrides on every day it could hold never did
+    ([None, "2025-01-01", "2025-06-01"], [(None, 1), ("2025-01-01", 2)], []),
+    ([None, None, "2025-06-01"], [(None, 2)], ["prices without a start date are replaced by a later step; not read"]),
+    (["2024-01-01", None, "2025-06-01"], [(None, 2)],
+     ["prices from 2024-01-01 are replaced by a later step; not read"]),
+    ([None, "2025-03-01", "2025-01-01"], [(None, 1)],
+     ["prices from 2025-03-01 are replaced by a later step; not read"]),
+    (["2025-01-01", None], [], ["prices from 2025-01-01 are replaced by a later step; not read"]),
+])
+def test_the_history_holds_the_steps_genai_prices_would_have_used(steps, history, warnings):
+    """Step i prices input at i + 1; the last step is the current one."""
+    raw = [{"prices": {"input_mtok": i + 1}} | ({"constraint": {"start_date": d}} if d else {})
+           for i, d in enumerate(steps)]
+    (record,) = genai_prices.parse(json.dumps([{"id": "p", "models": [{"id": "m", "prices": raw}]}]), URL,
+                                   now=NOW).records
+    assert record.prices == {"input_per_mtok": len(steps)}
+    assert [(step.start.date().isoformat() if step.start else None, step.prices["input_per_mtok"])
+            for step in record.history] == history
+    assert record.warnings == warnings
+
+
+def test_only_the_oldest_step_of_a_history_may_have_no_start():
+    undated = DatedPrices(start=None, prices={"input_per_mtok": Decimal(1)})
+    dated = DatedPrices(start=NOW, prices={"input_per_mtok": Decimal(2)})
+    assert PageRecord(canonical_url=URL, provider="p", model_id="m", history=[undated, dated]).history[0] == undated
+    with pytest.raises(ValidationError, match=r"only the first \(oldest\) step of a dated history may have no "
+                                              r"start; give every later step its start date"):
+        PageRecord(canonical_url=URL, provider="p", model_id="m", history=[dated, undated])
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300), st.text(max_size=300), st.one_of(st.none(), st.text(max_size=600)))
 def test_any_ids_and_names_give_a_record_or_a_failure_or_a_note(provider, model, name):
@@ -327,6 +371,7 @@ def test_a_refresh_stores_current_prices_and_the_dated_history_exactly(engine):
         ends = [step.start for step in r.history[1:]] + [since]
         for step, end in zip(r.history, ends[: len(r.history)], strict=True):
             rows_of |= {(c, 0, None, a, step.start, end, False) for c, a in step.prices.items()}  # closed
+            rows_of |= {(t.component, t.start, t.basis, t.amount, step.start, end, False) for t in step.tiers}
         expected[(r.provider, r.model_id)] = rows_of
     assert stored == expected
     assert stored[("odd", "history")] == {
@@ -340,6 +385,24 @@ def test_a_refresh_stores_current_prices_and_the_dated_history_exactly(engine):
          dt.datetime(2025, 6, 1, tzinfo=dt.UTC), False),
         ("per_call", 0, None, Decimal("0.005"), dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
          dt.datetime(2025, 6, 1, tzinfo=dt.UTC), False),
+        # the undated first step: its start unknown (never the fetch time), its end the first start_date
+        ("input_per_mtok", 0, None, Decimal(4), None, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), False),
+        ("output_per_mtok", 0, None, Decimal(8), None, dt.datetime(2025, 1, 1, tzinfo=dt.UTC), False),
+    }
+    june_10 = dt.datetime(2025, 6, 10, tzinfo=dt.UTC)
+    assert stored[("openai", "o3")] == {
+        ("input_per_mtok", 0, None, Decimal(2), june_10, None, True),
+        ("cache_read_per_mtok", 0, None, Decimal("0.5"), june_10, None, True),
+        ("output_per_mtok", 0, None, Decimal(8), june_10, None, True),
+        ("input_per_mtok", 0, None, Decimal(10), None, june_10, False),
+        ("cache_read_per_mtok", 0, None, Decimal("0.5"), None, june_10, False),
+        ("output_per_mtok", 0, None, Decimal(40), None, june_10, False),
+    }
+    # the undated step's long-context tiers close with it
+    assert {row for row in stored[("anthropic", "claude-opus-4-6")] if row[1]} == {
+        (c, 200000, "above", Decimal(a), None, dt.datetime(2026, 3, 13, tzinfo=dt.UTC), False)
+        for c, a in (("input_per_mtok", "10"), ("output_per_mtok", "37.5"), ("cache_read_per_mtok", "1"),
+                     ("cache_write_per_mtok", "12.5"))
     }
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 from argparse import Namespace
+from decimal import Decimal
 
 import pytest
 from alembic import command
@@ -15,11 +16,14 @@ from alembic.config import Config
 from alembic.config import main as alembic_main
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from catalog import db
-from catalog.schema import Base
+from catalog.records import DatedPrices
+from catalog.schema import Base, Price
+from tests.source_records import DAY, T0, entry, refresh
 
 TABLES = {
     "alembic_version", "crawl_runs", "fetched_pages", "models", "offering_presence",
@@ -70,6 +74,35 @@ def assert_models_match(engine) -> None:
 def test_ensure_schema_is_idempotent(engine):
     db.ensure_schema(engine)
     assert db.current_revision(engine) == db.head_revision()
+
+
+def test_an_unknown_start_goes_on_downgrade_and_has_its_place_again_on_upgrade(engine):
+    """0004: a history interval whose start the source does not publish is kept with valid_from NULL;
+    going back to 0003 (valid_from NOT NULL) deletes it and keeps every other price, the view and
+    the open-price indexes; upgrading again allows it once more."""
+    since = T0 - 30 * DAY
+    record = entry("openai/o3", "openai", input_per_mtok="2", since=since,
+                   history=[DatedPrices(start=None, prices={"input_per_mtok": Decimal("10")})])
+    refresh(engine, "genai-prices", T0, record)
+
+    def state():
+        with Session(engine) as session:
+            spans = session.execute(
+                select(Price.valid_from, Price.valid_to, Price.amount).order_by(Price.id)).all()
+            view = session.execute(text("SELECT model_id, input_per_mtok FROM current_prices")).all()
+        columns = {c["name"]: c["nullable"] for c in inspect(engine).get_columns("prices")}
+        indexes = {i["name"] for i in inspect(engine).get_indexes("prices")}
+        view = [(model, Decimal(str(amount))) for model, amount in view]
+        return [tuple(s) for s in spans], view, columns["valid_from"], indexes
+
+    every_index = {"uq_prices_open", "ix_prices_open_tiers", "ix_prices_offering_component"}
+    current = (since, None, Decimal(2))
+    assert state() == ([(None, since, Decimal(10)), current], [("openai/o3", Decimal(2))], True, every_index)
+    db.downgrade(engine, "0003")
+    assert state() == ([current], [("openai/o3", Decimal(2))], False, every_index)
+    db.upgrade(engine)
+    assert state() == ([current], [("openai/o3", Decimal(2))], True, every_index)
+    assert_models_match(engine)
 
 
 def test_view_migration_follows_the_initial_schema():
@@ -132,8 +165,10 @@ def test_offline_upgrade_writes_the_sql():
     assert "CREATE UNIQUE INDEX uq_prices_open ON prices (offering_id, component) WHERE closed_run_id IS NULL;" in sql
     assert ("CREATE UNIQUE INDEX uq_prices_open ON prices (offering_id, component, tier_start) "
             "WHERE closed_run_id IS NULL;") in sql
-    assert sql.count("CREATE VIEW current_prices AS") == 2  # 0002 makes it, 0003 rebuilds it
-    assert sql.rstrip().endswith("UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0002';\n\nCOMMIT;")
+    assert "ALTER TABLE prices ALTER COLUMN valid_from DROP NOT NULL;" in sql
+    assert sql.count("CREATE VIEW current_prices AS") == 3  # 0002 makes it, 0003 and 0004 rebuild it
+    assert sql.rstrip().endswith(
+        "UPDATE alembic_version SET version_num='0004' WHERE alembic_version.version_num = '0003';\n\nCOMMIT;")
 
 
 def test_offline_sql_builds_the_schema_it_describes(db_url):

@@ -124,20 +124,50 @@ def test_long_context_tiers_are_stored_and_costed_by_their_rule(engine, db_url):
 def test_a_sources_dated_history_is_kept_with_its_dates(engine, db_url):
     start_2025 = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     start_2026 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    # the oldest step has no start (genai-prices' undated step before its first start_date)
+    undated = DatedPrices(start=None, prices={"input_per_mtok": Decimal("7"), "output_per_mtok": Decimal("21")})
+    dated = DatedPrices(start=start_2025, prices={"input_per_mtok": Decimal("5"), "output_per_mtok": Decimal("15")})
     record = entry("openai/gpt-4o", "openai", input_per_mtok="2.5", output_per_mtok="10", since=start_2026,
-                   history=[DatedPrices(start=start_2025, prices={"input_per_mtok": Decimal("5"),
-                                                                  "output_per_mtok": Decimal("15")})])
+                   history=[undated, dated])
     refresh(engine, "genai-prices", T0, record)
     with Catalog.open(db_url) as cat:
         history = cat.history("genai-prices:openai/openai/gpt-4o")
         spans = [(s.valid_from, s.valid_to, str(s.amount)) for s in history.prices["input_per_mtok"]]
-        assert spans == [(start_2025, start_2026, "5"), (start_2026, None, "2.5")]
+        # its start stays unknown (first on every backend), its end is the next step's start
+        assert spans == [(None, start_2025, "7"), (start_2025, start_2026, "5"), (start_2026, None, "2.5")]
+        page = history.prices["input_per_mtok"][0].content_hash[:12]
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Price)) == 4
+        assert session.scalar(select(func.count()).select_from(Price)) == 6
     # the next refresh sees the same: nothing is added
     refresh(engine, "genai-prices", T0 + DAY, record)
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Price)) == 4
+        assert session.scalar(select(func.count()).select_from(Price)) == 6
+    key = "genai-prices:openai/openai/gpt-4o"
+    printed = CliRunner().invoke(cli, ["history", key, "--db", db_url])
+    assert printed.exit_code == 0, printed.output
+    url = f"{DOC}#openai/gpt-4o"
+    assert printed.output == (
+        f"{key}  openai/gpt-4o\n"
+        "Listed: 2026-11-01 06:00:00 (#1) -> now\n"
+        "input_per_mtok (USD per 1M tokens):\n"
+        f"  7    start not published -> 2025-01-01 00:00:00  runs #1-#1      page {page}  {url}\n"
+        f"  5    2025-01-01 00:00:00 -> 2026-03-01 00:00:00  runs #1-#1      page {page}  {url}\n"
+        f"  2.5  2026-03-01 00:00:00 -> now                  runs #1-        page {page}  {url}"
+        "  (last seen #2)\n"
+        "output_per_mtok (USD per 1M tokens):\n"
+        f"  21  start not published -> 2025-01-01 00:00:00  runs #1-#1      page {page}  {url}\n"
+        f"  15  2025-01-01 00:00:00 -> 2026-03-01 00:00:00  runs #1-#1      page {page}  {url}\n"
+        f"  10  2026-03-01 00:00:00 -> now                  runs #1-        page {page}  {url}"
+        "  (last seen #2)\n"
+    )
+    printed = CliRunner().invoke(cli, ["history", key, "--json", "--db", db_url])
+    assert printed.exit_code == 0, printed.output
+    assert [(p["amount"], p["from"], p["to"], p["opened_run"], p["closed_run"])
+            for p in json.loads(printed.output)["prices"]["output_per_mtok"]] == [
+        ("21", None, "2025-01-01T00:00:00+00:00", 1, 1),
+        ("15", "2025-01-01T00:00:00+00:00", "2026-03-01T00:00:00+00:00", 1, 1),
+        ("10", "2026-03-01T00:00:00+00:00", None, 1, None),
+    ]
 
 
 def test_provider_identity_joins_the_sources():

@@ -590,6 +590,10 @@ def history_json(h: Any) -> dict:
     }
 
 
+#: where a span's start would be when the source does not publish it (as wide as a timestamp)
+UNDATED = "start not published"
+
+
 def history_lines(h) -> list[str]:
     lines = [f"{h.key}  {h.name}" if h.name else h.key]
     for s in h.presence:
@@ -607,7 +611,7 @@ def history_lines(h) -> list[str]:
             unit = "" if (s.currency, s.unit) == (latest.currency, latest.unit) else f" {s.currency} per {s.unit}"
             parts = [
                 f"  {exact(s.amount):<{width}}{unit}",
-                f"{when(s.valid_from)} -> {when(s.valid_to):<19}",
+                f"{when(s.valid_from, UNDATED)} -> {when(s.valid_to):<19}",
                 f"runs {runs:<9}",
                 f"page {s.content_hash[:12]}",
                 s.source_url,

@@ -25,8 +25,11 @@ constraint holds (no constraint: always). With ``constraint: {start_date}`` that
 history: the last step started on or before the parse time (``now``, UTC dates as genai-prices
 compares them) is the current prices, ``prices_since`` its start at 00:00 UTC; earlier dated
 steps go to ``history`` oldest first; steps dated after ``now`` are left out with a warning naming
-the date (a later refresh reads them once they hold). An unconstrained step that a dated one
-replaced has no published start: it cannot be a history interval and is named in a warning.
+the date (a later refresh reads them once they hold). An unconstrained step followed only by
+dated ones held until the first of those dates, from a start the document does not give: it is the
+oldest history step, with no start (DatedPrices.start None; never an invented date). A step that a
+later one overrides on every day it could hold (a later undated step, or a later step dated no
+later) never was in force: named in a warning.
 Steps under any other constraint (a time of day: DeepSeek's off-peak prices) are not read, with a
 warning on the record and a document note: the record keeps the prices that hold outside them.
 
@@ -161,9 +164,12 @@ class _Reader:
         start, raw = current
         prices, tiers = self._prices(raw, warnings, unread, "")
         dated = []
-        for when, earlier in history:
-            old_prices, old_tiers = self._prices(earlier, warnings, unread, f"prices from {when}: ")
-            dated.append(DatedPrices(start=_midnight(when), prices=old_prices, tiers=old_tiers))
+        ends = [when for when, _ in history[1:]] + [start]  # each step ends where the next begins
+        for (when, earlier), end in zip(history, ends[: len(history)], strict=True):
+            where = f"prices from {when}: " if when else f"prices before {end}: "
+            old_prices, old_tiers = self._prices(earlier, warnings, unread, where)
+            dated.append(DatedPrices(start=_midnight(when) if when else None, prices=old_prices,
+                                     tiers=old_tiers))
         self.unread.update(unread)
         if not prices and not tiers:
             if not any(raw for _, raw in steps):
@@ -230,30 +236,30 @@ class _Reader:
         return steps
 
     def _timeline(self, steps: list[tuple[dt.date | None, dict]], warnings: list[str], key: str
-                  ) -> tuple[tuple[dt.date | None, dict] | None, list[tuple[dt.date, dict]]]:
-        """The step in force today (genai-prices: the last one whose constraint holds) and the dated
-        steps before it, oldest first; the rest named in WARNINGS."""
-        in_force = [i for i, (start, _) in enumerate(steps) if start is None or start <= self.today]
+                  ) -> tuple[tuple[dt.date | None, dict] | None, list[tuple[dt.date | None, dict]]]:
+        """The step in force today (genai-prices: the last one whose constraint holds) and the steps
+        in force before it, oldest first (an undated one first: it held until the earliest later
+        date); the rest named in WARNINGS."""
         for start, _ in steps:
             if start is not None and start > self.today:
                 warnings.append(f"prices from {start.isoformat()} are dated after the parse time; not read yet")
                 if key not in self.future:
                     self.future.append(key)
+        in_force = [step for step in steps if step[0] is None or step[0] <= self.today]
         if not in_force:
             return None, []
-        current = steps[in_force[-1]]
-        history: list[tuple[dt.date, dict]] = []
-        for i in in_force[:-1]:
-            start, prices = steps[i]
-            if start is None:
-                since = f"before {current[0].isoformat()}" if current[0] else "replaced by a later step"
-                warnings.append(f"earlier prices ({since}) have no published start; not kept in the history")
-            elif current[0] is not None and start < current[0]:
-                history.append((start, prices))
+        history: list[tuple[dt.date | None, dict]] = []
+        for i, (start, prices) in enumerate(in_force[:-1]):
+            later = [when for when, _ in in_force[i + 1:]]
+            dated = [when for when in later if when is not None]
+            # a later step holds from its date on, an undated one always: this one only before them all
+            if len(dated) < len(later) or (start is not None and start >= min(dated)):
+                what = f"prices from {start.isoformat()}" if start else "prices without a start date"
+                warnings.append(f"{what} are replaced by a later step; not read")
             else:
-                warnings.append(f"prices from {start.isoformat()} are replaced by a later step; not read")
-        history.sort(key=lambda step: step[0])
-        return current, history
+                history.append((start, prices))
+        history.sort(key=lambda step: step[0] or dt.date.min)
+        return in_force[-1], history
 
     def _prices(self, raw: dict, warnings: list[str], unread: set[str], where: str
                 ) -> tuple[dict[str, Decimal], list[TierPrice]]:
