@@ -42,9 +42,24 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
     ("MiniMaxAI-MiniMax-M2.5", "MiniMaxAI", "minimax/minimax-m2.5"),
     ("meta-llama-3.1-8b", "meta", "meta-llama/llama-3.1-8b"),
     ("fireworks-llama-v3p1-8b-instruct", "fireworks", "fireworks/llama-v3p1-8b-instruct"),
-    ("accounts-fireworks-routers-glm-5p1-fast", "accounts", "accounts/fireworks-routers-glm-5p1-fast"),
     ("fal-ai-flux-dev", "fal-ai", "fal-ai/flux-dev"),
-    ("high-1024-x-1024-openai-gpt-image-2", "high", "high/1024-x-1024-openai-gpt-image-2"),
+    ("anthropic-claude-opus-4.6", "anthropic", "anthropic/claude-opus-4.6"),
+    ("anthropic-claude-4-sonnet", "anthropic", "anthropic/claude-sonnet-4"),        # Claude's one spelling
+    # a flattened Fireworks resource name: "accounts" is no creator, the account is
+    ("accounts-fireworks-routers-glm-5p1-fast", "accounts", "fireworks/glm-5p1-fast"),
+    ("accounts-fireworks-models-llama-v3p1-8b-instruct", "accounts", "fireworks/llama-v3p1-8b-instruct"),
+    ("accounts-my-org-routers-kimi-k3", "accounts", "my-org/kimi-k3"),
+    ("accounts-fireworks-deployments-x", "accounts", "accounts/fireworks-deployments-x"),
+    # a qualifier is no creator: what follows the qualifiers names one the aliases file knows...
+    ("high-1024-x-1024-openai-gpt-image-2", "high", "openai/gpt-image-2"),
+    ("xhigh-1024-x-768-openai-gpt-image-2.5-flare-edit", "xhigh", "openai/gpt-image-2.5-flare-edit"),
+    ("max-3840-x-2160-openai-gpt-image-2-edit", "max", "openai/gpt-image-2-edit"),
+    ("medium-us-east-1-meta-llama-llama-3.2-1b", "medium", "meta-llama/llama-3.2-1b"),  # the longest
+    # ...or is a model family's
+    ("low-1024-x-1024-gpt-image-2", "low", "openai/gpt-image-2"),
+    # else no key
+    ("low-1024-x-1024-acme-image-2", "low", None),
+    ("high-1024-x-1024", "high", None),
     ("together-together-ai-up-to-4b", "together", "together/together-ai-up-to-4b"),
     ("  Qwen-Qwen3-14B ", " Qwen ", "qwen/qwen3-14b"),
     ("meta-llama/llama-3.2-1b-instruct", "meta-llama", "meta-llama/llama-3.2-1b-instruct"),
@@ -75,8 +90,7 @@ def test_modelslab_model_keys(model_id, creator, key):
     ("novita/deepseek/deepseek-v3/community", "novita", "deepseek/deepseek-v3-community"),
     ("fireworks_ai/accounts/fireworks/models/llama-v3p1-8b-instruct",
      "fireworks_ai", "fireworks/llama-v3p1-8b-instruct"),
-    ("fireworks_ai/accounts/fireworks/routers/glm-5p1-fast",
-     "fireworks_ai", "accounts/fireworks-routers-glm-5p1-fast"),
+    ("fireworks_ai/accounts/fireworks/routers/glm-5p1-fast", "fireworks_ai", "fireworks/glm-5p1-fast"),
     ("fireworks_ai/glm-5p1-fast", "fireworks_ai", "fireworks/glm-5p1-fast"),
     ("fireworks-ai-4.1b-to-16b", "fireworks_ai", "fireworks/fireworks-ai-4.1b-to-16b"),
     ("fireworks_ai/WhereIsAI/UAE-Large-V1", "fireworks_ai-embedding-models", "whereisai/uae-large-v1"),
@@ -84,28 +98,48 @@ def test_modelslab_model_keys(model_id, creator, key):
     ("fal_ai/fal-ai/flux/dev", "fal_ai", "fal-ai/flux-dev"),
     ("fal_ai/fal-ai/bytedance/seedream/v3/text-to-image",
      "fal_ai", "fal-ai/bytedance-seedream-v3-text-to-image"),
-    ("fal_ai/high/1024-x-1024/openai/gpt-image-2", "fal_ai", "high/1024-x-1024-openai-gpt-image-2"),
+    # qualifiers (quality, size) are no creator at any provider
+    ("fal_ai/high/1024-x-1024/openai/gpt-image-2", "fal_ai", "openai/gpt-image-2"),
+    ("fal_ai/medium/1024-x-768/openai/gpt-image-2", "fal_ai", "openai/gpt-image-2"),
+    ("fal_ai/max/1024-x-768/openai/gpt-image-2.5/flare/text-to-image",
+     "fal_ai", "openai/gpt-image-2.5-flare-text-to-image"),
+    ("fal_ai/low/1024-x-1024/gpt-image-2", "fal_ai", "openai/gpt-image-2"),      # a model family
     ("fal_ai/gpt-image-2", "fal_ai", "openai/gpt-image-2"),                # the aliases file
     ("openrouter/anthropic/claude-3.5-sonnet", "openrouter", "anthropic/claude-3.5-sonnet"),
     ("openrouter/meta-llama/llama-3.1-8b-instruct:free", "openrouter", "meta-llama/llama-3.1-8b-instruct"),
     ("gpt-4o", "openai", "openai/gpt-4o"),
     ("high/1024-x-1024/gpt-image-1.5", "openai", "openai/gpt-image-1.5"),
     ("babbage-002", "text-completion-openai", "openai/babbage-002"),
-    ("claude-haiku-4-5-20251001", "anthropic", "anthropic/claude-haiku-4-5-20251001"),
+    ("claude-haiku-4-5-20251001", "anthropic", "anthropic/claude-haiku-4.5-20251001"),
     ("azure/eu/gpt-4o-2024-08-06", "azure", "openai/gpt-4o-2024-08-06"),
     ("azure/hd/1024-x-1024/dall-e-3", "azure", "openai/dall-e-3"),
-    # Azure AI sells many creators' models
-    ("azure_ai/claude-haiku-4-5", "azure_ai", None),
+    # a model family's name says its creator, before the provider's implied creator
+    ("azure/mistral-large-2402", "azure", "mistralai/mistral-large-2402"),
+    ("codestral/codestral-2405", "codestral", "mistralai/codestral-2405"),
+    ("text-completion-codestral/codestral-latest", "text-completion-codestral", "mistralai/codestral-latest"),
+    ("azure_ai/claude-haiku-4-5", "azure_ai", "anthropic/claude-haiku-4.5"),
+    ("snowflake/claude-4-sonnet", "snowflake", "anthropic/claude-sonnet-4"),
+    ("vertex_ai/gemini-3-pro-preview", "vertex_ai", "google/gemini-3-pro-preview"),
+    ("cerebras/gemma-4-31b", "cerebras", "google/gemma-4-31b"),
+    ("groq/mistral-saba-24b", "groq", "mistralai/mistral-saba-24b"),
+    ("aihubmix/grok-4.6", "aihubmix", "x-ai/grok-4.6"),
+    ("aihubmix/claudette-7b", "aihubmix", None),                           # not the family's word
+    ("azure_ai/phi-4", "azure_ai", None),                                  # Azure AI sells many creators' models
+    # ...but not inside a provider's own namespace (Fireworks' accounts/fireworks)
+    ("fireworks_ai/gemma-3-27b-it", "fireworks_ai", "fireworks/gemma-3-27b-it"),
+    ("azure/speech/azure-stt", "azure", "azure/azure-stt"),               # a route; the provider's own name
     ("xai/grok-4.20-multi-agent-beta-0309", "xai", "x-ai/grok-4.20-multi-agent-beta-0309"),
     ("low/1024-x-1024/grok-imagine-image-2.0", "xai", "x-ai/grok-imagine-image-2.0"),
     ("gemini/gemini-2.5-flash", "gemini", "google/gemini-2.5-flash"),
     ("gemini-2.5-flash", "vertex_ai-language-models", "google/gemini-2.5-flash"),
-    ("vertex_ai/claude-3-5-haiku", "vertex_ai-anthropic_models", "anthropic/claude-3-5-haiku"),
+    ("vertex_ai/claude-3-5-haiku", "vertex_ai-anthropic_models", "anthropic/claude-3.5-haiku"),
+    ("vertex_ai/claude-opus-4-6@default", "vertex_ai-anthropic_models", "anthropic/claude-opus-4.6"),
+    ("vertex_ai/claude-3-5-sonnet@20240620", "vertex_ai-anthropic_models", "anthropic/claude-3.5-sonnet-20240620"),
     ("vertex_ai/meta/llama-3.1-405b-instruct-maas",
      "vertex_ai-llama_models", "meta-llama/llama-3.1-405b-instruct-maas"),
     ("vertex_ai/mistralai/codestral-2@001", "vertex_ai-mistral_models", "mistralai/codestral-2@001"),
     # plain vertex_ai also sells Mistral's
-    ("vertex_ai/gemini-3-pro-preview", "vertex_ai", None),
+    ("vertex_ai/jamba-1.5-large", "vertex_ai", None),
     ("mistral/codestral-2508", "mistral", "mistralai/codestral-2508"),
     ("ai21.j2-mid-v1", "bedrock", "ai21/j2-mid-v1"),
     ("us.writer.palmyra-x4-v1:0", "bedrock_converse", "writer/palmyra-x4-v1:0"),
@@ -115,6 +149,18 @@ def test_modelslab_model_keys(model_id, creator, key):
     ("1024-x-1024/50-steps/bedrock/amazon.nova-canvas-v1:0", "bedrock", "amazon/nova-canvas-v1:0"),
     ("bedrock_mantle/us-gov-west-1/openai.gpt-5.6-terra", "bedrock_mantle", "openai/gpt-5.6-terra"),
     ("bedrock/guardrails", "bedrock", None),
+    ("anthropic.claude-opus-4-6-v1", "bedrock_converse", "anthropic/claude-opus-4.6"),
+    ("bedrock/us-gov-east-1/claude-sonnet-4-5-20250929-v1:0", "bedrock", "anthropic/claude-sonnet-4.5-20250929"),
+    ("bedrock/eu-west-3/mistral.mistral-7b-instruct-v0:2", "bedrock", "mistralai/mistral-7b-instruct-v0:2"),
+    # route segments of a provider (the aliases file) are no creator
+    ("bedrock/claude_platform/claude-sonnet-5", "bedrock", "anthropic/claude-sonnet-5"),
+    ("bedrock/invoke/anthropic.claude-3-5-sonnet-20240620-v1:0", "bedrock", "anthropic/claude-3.5-sonnet-20240620"),
+    ("deepgram/streaming/nova-3", "deepgram", None),
+    ("nvidia_nim/ranking/nvidia/llama-3.2-nv-rerankqa-1b-v2", "nvidia_nim", "nvidia/llama-3.2-nv-rerankqa-1b-v2"),
+    ("perplexity/preset/pro-search", "perplexity", "perplexity/pro-search"),
+    ("pinstripes/ps/glm-4.5-air", "pinstripes", None),
+    ("azure_ai/doc-intelligence/prebuilt-read", "azure_ai", None),
+    ("together_ai/streaming/some-model", "together_ai", "streaming/some-model"),  # another provider's route
     ("oci/meta.llama-3.1-8b-instruct", "oci", "meta-llama/llama-3.1-8b-instruct"),
     ("cloudflare/@cf/meta/llama-3.1-8b-instruct", "cloudflare", "meta-llama/llama-3.1-8b-instruct"),
     ("groq/meta-llama/llama-prompt-guard-2-22m", "groq", "meta-llama/llama-prompt-guard-2-22m"),
@@ -123,7 +169,8 @@ def test_modelslab_model_keys(model_id, creator, key):
     ("replicate/meta/llama-2-13b", "replicate", "meta-llama/llama-2-13b"),
     ("moonshot/kimi-k2.7-code", "moonshot", "moonshotai/kimi-k2.7-code"),
     ("zai/glm-5", "zai", "z-ai/glm-5"),
-    ("claude-sonnet-latest", None, None),                                 # no provider, bare
+    ("claude-sonnet-latest", None, "anthropic/claude-sonnet-latest"),     # no provider, a family's
+    ("nova-sonic-latest", None, None),                                    # no provider, bare
     ("azure/gpt-astra-latest", None, "openai/gpt-astra-latest"),          # no provider: the first segment is
     ("together_ai/deepseek-pro-latest", None, None),
     ("sample_spec", "one of https://docs.litellm.ai/docs/providers", None),
@@ -174,19 +221,38 @@ def test_openrouter_model_keys(model_id, slug, hf, key):
     ("doubleword", "Qwen/Qwen3-14B-FP8", "qwen/qwen3-14b-fp8"),
     ("groq", "meta-llama/llama-4-scout-17b-16e-instruct", "meta-llama/llama-4-scout-17b-16e-instruct"),
     ("fireworks", "deepseek-r1-0528", "fireworks/deepseek-r1-0528"),
-    ("anthropic", "claude-3-5-sonnet", "anthropic/claude-3-5-sonnet"),
+    ("anthropic", "claude-3-5-sonnet", "anthropic/claude-3.5-sonnet"),
+    ("anthropic", "claude-opus-4-6", "anthropic/claude-opus-4.6"),
+    ("anthropic", "claude-opus-4-0", "anthropic/claude-opus-4"),
+    ("anthropic", "claude-2", "anthropic/claude-2"),
     ("openai", "gpt-4o", "openai/gpt-4o"),
     ("x-ai", "grok-3", "x-ai/grok-3"),
     ("deepseek", "deepseek-chat", "deepseek/deepseek-chat"),
     ("mistral", "codestral-2508", "mistralai/codestral-2508"),
     ("moonshotai", "kimi-k2.5", "moonshotai/kimi-k2.5"),
     ("minimax", "MiniMax-M2.7", "minimax/minimax-m2.7"),
-    ("aws", "global.anthropic.claude-opus-4-5-v1:0", "anthropic/claude-opus-4-5-v1:0"),
-    ("aws", "meta.llama3-1-8b-instruct-v1:0", "meta-llama/llama3-1-8b-instruct-v1:0"),
+    ("aws", "global.anthropic.claude-opus-4-5-v1:0", "anthropic/claude-opus-4.5"),
+    ("aws", "anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic/claude-3.5-sonnet-20241022"),
+    ("aws", "anthropic.claude-v2:1", "anthropic/claude-v2:1"),            # Claude 2.1: "v2:1" is its version
+    ("aws", "meta.llama3-1-8b-instruct-v1:0", "meta-llama/llama3-1-8b-instruct-v1:0"),  # only Claude's dropped
     ("openrouter", "meta-llama/llama-3.2-1b-instruct", "meta-llama/llama-3.2-1b-instruct"),
     ("openrouter", "agentica-org/deepcoder-14b-preview:free", "agentica-org/deepcoder-14b-preview"),
-    ("openrouter", "claude-3.5-sonnet", None),                             # a bare id at a router
-    ("google", "gemini-2.5-pro", None),                                    # google also sells Claude
+    ("openrouter", "anthropic/claude-opus-4.6", "anthropic/claude-opus-4.6"),
+    # genai-prices drops the creator of some OpenRouter ids: only a model family tells it
+    ("openrouter", "claude-3.5-sonnet", "anthropic/claude-3.5-sonnet"),
+    ("openrouter", "gemini-2.0-flash-001", "google/gemini-2.0-flash-001"),
+    ("openrouter", "mistral-7b-instruct:free", "mistralai/mistral-7b-instruct"),
+    ("openrouter", "llama-3.1-lumimaid-70b", None),                        # NeverSleep's, named after Llama
+    ("openrouter", "qwq-32b", None),
+    # google implies no creator (it sells Claude too); its names say whose they are
+    ("google", "gemini-2.5-pro", "google/gemini-2.5-pro"),
+    ("google", "gemma-3", "google/gemma-3"),
+    ("google", "claude-opus-4-6", "anthropic/claude-opus-4.6"),
+    ("google", "claude-4-opus", "anthropic/claude-opus-4"),
+    ("google", "imagen-4", None),
+    ("zhipuai", "GLM-5.1", "z-ai/glm-5.1"),
+    ("fireworks", "gemma-3-27b-it", "fireworks/gemma-3-27b-it"),          # Fireworks' namespace first
+    ("groq", "gemma2-9b-it", "google/gemma2-9b-it"),
     ("azure", "phi-4", None),
     ("cerebras", "gpt-oss-120b", None),
     ("groq", "llama-3.1-8b-instant", None),
@@ -216,6 +282,142 @@ def test_the_same_offering_gets_one_key_in_every_source():
     assert hosted == {"deepseek/deepseek-r1-0528"}
     assert model_key_litellm("claude-3-haiku-20240307", "anthropic") == model_key_genai_prices(
         "anthropic", "claude-3-haiku-20240307") == "anthropic/claude-3-haiku-20240307"
+
+
+# --- Claude: one spelling, whoever writes it ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("anthropic/claude-opus-4.6", "anthropic/claude-opus-4.6"),            # OpenRouter's spelling is the one
+    ("anthropic/claude-opus-4-6", "anthropic/claude-opus-4.6"),            # Anthropic's API
+    ("anthropic/claude-opus-4-6-v1", "anthropic/claude-opus-4.6"),         # Bedrock revisions
+    ("anthropic/claude-opus-4-6-v1:0", "anthropic/claude-opus-4.6"),
+    ("anthropic/claude-3-5-sonnet-20241022-v2:0", "anthropic/claude-3.5-sonnet-20241022"),
+    ("anthropic/claude-opus-4-6@default", "anthropic/claude-opus-4.6"),    # Vertex's default version
+    ("anthropic/claude-3-5-sonnet@20240620", "anthropic/claude-3.5-sonnet-20240620"),  # a date is a version
+    ("anthropic/claude-3-5-sonnet-v2@20241022", "anthropic/claude-3.5-sonnet-20241022"),
+    ("anthropic/claude-haiku-4-5@20251001", "anthropic/claude-haiku-4.5-20251001"),
+    ("anthropic/claude-opus-4-20250514-v1:0", "anthropic/claude-opus-4-20250514"),  # 8 digits: no minor
+    ("anthropic/claude-opus-4-0", "anthropic/claude-opus-4"),              # 4.0 is 4
+    ("anthropic/claude-4-opus", "anthropic/claude-opus-4"),                # the tier first from Claude 4 on
+    ("anthropic/claude-4.5-haiku", "anthropic/claude-haiku-4.5"),
+    ("anthropic/claude-3-haiku-20240307", "anthropic/claude-3-haiku-20240307"),  # Claude 3: version first
+    ("anthropic/claude-3-7-sonnet-latest", "anthropic/claude-3.7-sonnet-latest"),
+    ("anthropic/claude-opus-4-8-think", "anthropic/claude-opus-4.8-think"),
+    ("anthropic/claude-instant-1-2", "anthropic/claude-instant-1.2"),
+    ("Anthropic/Claude-Sonnet-4-5", "anthropic/claude-sonnet-4.5"),
+    # names without a version number are left as they are
+    ("anthropic/claude-2", "anthropic/claude-2"),
+    ("anthropic/claude-instant-v1", "anthropic/claude-instant-v1"),
+    ("anthropic/claude-v2:1", "anthropic/claude-v2:1"),
+    ("anthropic/claude-opus-latest", "anthropic/claude-opus-latest"),
+    # only Claude: other creators' dots, hyphens and suffixes are theirs
+    ("meta-llama/llama-3.2-1b-instruct", "meta-llama/llama-3.2-1b-instruct"),
+    ("meta-llama/llama-3-2-1b-instruct", "meta-llama/llama-3-2-1b-instruct"),
+    ("mistralai/mistral-7b-instruct-v0:2", "mistralai/mistral-7b-instruct-v0:2"),
+    ("mistralai/codestral-2@001", "mistralai/codestral-2@001"),
+    ("openrouter/claude-opus-4-6", "openrouter/claude-opus-4-6"),
+])
+def test_claude_has_one_spelling(text, key):
+    assert model_key(text) == key
+
+
+def test_different_claude_models_keep_different_keys():
+    """A date, a minor version and a tier each name another model; so do Claude 2 and 2.1."""
+    names = ["claude-3-5-sonnet", "claude-3-5-sonnet-20240620", "claude-3-5-sonnet-20241022", "claude-3-sonnet",
+             "claude-3-7-sonnet", "claude-opus-4", "claude-opus-4-1", "claude-opus-4-20250514", "claude-sonnet-4",
+             "claude-opus-4-6", "claude-opus-4-6-20260205", "claude-opus-4-6-fast", "claude-2", "claude-v2:1"]
+    keys = [model_key(f"anthropic/{name}") for name in names]
+    assert len(set(keys)) == len(names)
+
+
+def test_claude_opus_4_6_gets_one_key_in_every_source():
+    """Every spelling of Claude Opus 4.6 in the three documents and on a ModelsLab page (the reviewer
+    found five keys for it: -4.6, -4-6, -4-6-v1, -4-6-v1:0, -4-6@default)."""
+    keys = {
+        model_key_openrouter("anthropic/claude-opus-4.6", "anthropic/claude-4.6-opus-20260205", None),
+        model_key_litellm("claude-opus-4-6", "anthropic"),
+        model_key_litellm("vertex_ai/claude-opus-4-6", "vertex_ai-anthropic_models"),
+        model_key_litellm("vertex_ai/claude-opus-4-6@default", "vertex_ai-anthropic_models"),
+        model_key_litellm("anthropic.claude-opus-4-6-v1", "bedrock_converse"),
+        model_key_litellm("global.anthropic.claude-opus-4-6-v1", "bedrock_converse"),
+        model_key_litellm("bedrock/claude_platform/claude-opus-4-6", "bedrock"),
+        model_key_litellm("azure_ai/claude-opus-4-6", "azure_ai"),
+        model_key_litellm("perplexity/anthropic/claude-opus-4-6", "perplexity"),
+        model_key_litellm("vercel_ai_gateway/anthropic/claude-opus-4.6", "vercel_ai_gateway"),
+        model_key_genai_prices("anthropic", "claude-opus-4-6"),
+        model_key_genai_prices("aws", "anthropic.claude-opus-4-6-v1:0"),
+        model_key_genai_prices("google", "claude-opus-4-6"),
+        model_key_genai_prices("openrouter", "anthropic/claude-opus-4.6"),
+        model_key_modelslab("anthropic-claude-opus-4.6", "anthropic"),
+    }
+    assert keys == {"anthropic/claude-opus-4.6"}
+    # the dated snapshot is kept apart
+    assert model_key_litellm("claude-opus-4-6-20260205", "anthropic") == "anthropic/claude-opus-4.6-20260205"
+
+
+def test_gemini_at_google_gets_litellm_s_key():
+    assert model_key_genai_prices("google", "gemini-2.5-pro") == model_key_litellm(
+        "gemini/gemini-2.5-pro", "gemini") == model_key_litellm(
+        "gemini-2.5-pro", "vertex_ai-language-models") == "google/gemini-2.5-pro"
+
+
+# --- the real documents: every identifier of ../shared/data's copies (tests/fixtures/identity) ------------
+
+#: path segments that qualify or route a request: never a creator
+NOT_CREATORS = {"low", "medium", "high", "xhigh", "max", "hd", "standard", "eu", "us", "global", "accounts",
+                "invoke", "claude_platform", "streaming", "ranking", "speech", "preset", "doc-intelligence", "ps",
+                "routers", "models"}
+
+
+def _document_keys() -> dict[str, dict[str, str | None]]:
+    with (FIXTURES / "document_identifiers.tsv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
+    keys: dict[str, dict[str, str | None]] = {"openrouter": {}, "litellm": {}, "genai-prices": {}}
+    for r in rows:
+        if r["source"] == "openrouter":
+            keys["openrouter"][r["identifier"]] = model_key_openrouter(
+                r["identifier"], r["canonical_slug"], r["hugging_face_id"])
+        elif r["source"] == "litellm":
+            keys["litellm"][r["identifier"]] = model_key_litellm(r["identifier"], r["provider"])
+        else:
+            keys["genai-prices"][f"{r['provider']}/{r['identifier']}"] = model_key_genai_prices(
+                r["provider"], r["identifier"])
+    return keys
+
+
+def test_no_document_key_takes_a_qualifier_or_a_route_for_its_creator():
+    """Before: 238 LiteLLM keys did (fal_ai's low/medium/high/xhigh/max 174, accounts 21,
+    claude_platform 14, streaming 7, ps 6, preset 4, speech 3, doc-intelligence 3, invoke 1, ranking 1),
+    and codestral's 4 took the provider for their creator."""
+    bad = sorted((source, identifier, key) for source, table in _document_keys().items()
+                 for identifier, key in table.items()
+                 if key and (key.split("/")[0] in NOT_CREATORS or identity._QUALIFIER.fullmatch(key.split("/")[0])
+                             or key.split("/")[0] == "codestral"))
+    assert bad == []
+
+
+def test_the_documents_keys_and_what_they_share():
+    """How many identifiers get a key and how many keys two or three sources share (before these
+    rules: LiteLLM 3,582, genai-prices 1,135; 337 keys in two sources, 197 in three)."""
+    keys = _document_keys()
+    keyed = {source: (sum(k is not None for k in table.values()), len(table)) for source, table in keys.items()}
+    assert keyed == {"openrouter": (336, 336), "litellm": (3781, 4877), "genai-prices": (1247, 1442)}
+    sets = [{k for k in table.values() if k} for table in keys.values()]
+    shared = [sum(k in s for s in sets) for k in set().union(*sets)]
+    assert (shared.count(2), shared.count(3)) == (334, 208)
+
+
+def test_every_claude_key_of_the_documents_is_in_the_one_spelling():
+    """No two Claude keys differ only by '.' for '-' or by a Bedrock/Vertex suffix (before: 69 keys in
+    27 such groups; Claude Opus 4.6 alone had five)."""
+    claude = {k for table in _document_keys().values() for k in table.values() if k and k.startswith("anthropic/claude")}
+    groups: dict[str, set[str]] = {}
+    for key in claude:
+        groups.setdefault(re.sub(r"(-v\d+(:\d+)?|@default)$", "", key).replace(".", "-").replace("@", "-"), set()).add(key)
+    assert {name: keys for name, keys in groups.items() if len(keys) > 1} == {
+        "anthropic/claude": {"anthropic/claude-v1", "anthropic/claude-v2:1"},  # Claude 1 and Claude 2.1
+    }
+    assert all(model_key(key) == key for key in claude)
 
 
 # --- providers ---------------------------------------------------------------------------------------
@@ -294,6 +496,23 @@ def test_every_sitegen_offering_gets_its_litellm_entry_s_model_key():
         if page is None or page != entry:
             disagree.append((r["model_id"], page, entry))
     assert disagree == []
+
+
+def test_no_sitegen_key_takes_a_qualifier_or_a_route_for_its_creator():
+    """The site names the creator of fal_ai's quality/size variants "high", "low"... and of Fireworks'
+    routers "accounts" (174 + 17 pages): those keys name the model's creator instead."""
+    rows = _sitegen_rows()
+    creators = {model_key_modelslab(r["model_id"], r["creator"]).split("/")[0] for r in rows}
+    assert creators & NOT_CREATORS == set()
+    high = [r for r in rows if r["creator"] in ("high", "low", "medium", "xhigh", "max")]
+    assert len(high) == 174
+    assert {model_key_modelslab(r["model_id"], r["creator"]) for r in high} == {
+        "openai/gpt-image-2", "openai/gpt-image-2-edit", "openai/gpt-image-2.5-flare-edit",
+        "openai/gpt-image-2.5-flare-text-to-image", "openai/gpt-image-2.5-sunburst-edit",
+        "openai/gpt-image-2.5-sunburst-text-to-image"}
+    routers = [r for r in rows if r["creator"] == "accounts"]
+    assert len(routers) == 17
+    assert {model_key_modelslab(r["model_id"], r["creator"]).split("/")[0] for r in routers} == {"fireworks"}
 
 
 def test_sitegen_providers_agree_except_where_the_site_relabels_a_provider():
@@ -388,6 +607,12 @@ def test_the_packaged_aliases_file_is_read_once_and_is_canonical():
     ('{"keys": {"a/b": "c/d", "c/d": "e/f"}}', "'c/d' is not a canonical model key"),
     ('{"providers": {"together_ai": "together-ai"}}', "'together-ai' is not a provider key"),
     ('{"providers": {"a": "b", "b": "c"}}', "'b' is not a provider key"),
+    ('{"families": {"claude": "Anthropic"}}', "'Anthropic' is not a canonical creator"),
+    ('{"families": {"Claude": "anthropic"}}', "'Claude' must be lowercase"),
+    ('{"routes": {"litellm": {"invoke": "bedrock_ai"}}}', "'bedrock_ai' is not a provider key"),
+    ('{"routes": {"litellm": ["invoke"]}}', "routes.litellm must be an object"),
+    ('{"models": {"litellm": {"x": "anthropic/claude-opus-4-6"}}}',
+     "'anthropic/claude-opus-4-6' is not a canonical model key"),
 ])
 def test_a_broken_aliases_file_is_refused_naming_the_entry(monkeypatch, content, message):
     monkeypatch.setattr(identity, "_aliases_text", lambda: content)
