@@ -13,6 +13,7 @@ whose messages name the problem and the fix.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -20,12 +21,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from catalog import db
-from catalog.errors import CatalogError, NoMatch
+from catalog.errors import CatalogError, NoMatch, NotFound
 from catalog.reader import Reader, connect
 from catalog.search import describe_filters, sort_offerings
 from catalog.views import (
     ChangeSet,
-    Discrepancy,
+    CrossCheck,
     OfferingHistory,
     OfferingView,
     Problem,
@@ -213,13 +214,32 @@ class Catalog:
         """What changed between a source's last complete refresh and the one before it (or SINCE:
         a run id, or the last complete refresh finished by a date or time). SOURCE: the source
         compared (default: the source of the last complete refresh)."""
+        if source is not None:
+            source = self._source_name(source)
         return self._reader.changes(since, source)
 
-    def crosscheck(self, sources: list[str] | None = None, min_diff: Decimal | int | str = 0) -> list[Discrepancy]:
+    def crosscheck(self, sources: list[str] | None = None, min_diff: Decimal | int | str = 0) -> CrossCheck:
         """Every (model, provider, component) that two or more SOURCES (default: all) price
         differently today, each value with its source, offering, page and date; MIN_DIFF: only
-        differences above this many percent."""
+        differences above this many percent. A list of Discrepancy with ``.compared``: how many
+        prices two or more of the sources state (0: they had nothing in common)."""
+        if sources:
+            names = sorted({self._source_name(s) for s in sources})
+            if len(names) < 2:
+                raise CatalogError(f"a crosscheck compares two or more sources, not only {names[0]}: give "
+                                   "--source twice (e.g. --source modelslab --source litellm), or none for all")
+            sources = names
         return self._reader.crosscheck(sources, Decimal(min_diff))
+
+    def _source_name(self, name: str) -> str:
+        """NAME as a source this database has read or a refresh can read; NotFound otherwise."""
+        from catalog.sources import source_names
+
+        known = set(source_names()) | set(self._reader.source_counts())
+        if name.lower() in known:
+            return name.lower()
+        raise NotFound(f"no source {name!r}; the sources are {', '.join(sorted(known))} (`catalog sources`)",
+                       suggestions=difflib.get_close_matches(name.lower(), sorted(known)))
 
     def sources(self) -> list[SourceStatus]:
         """The sources a refresh can read (installed) or has read (in this database), with each

@@ -34,10 +34,12 @@ from catalog.dbvalues import (
     timestamp_param,
 )
 from catalog.errors import CatalogError, EmptyCatalog, NotFound
+from catalog.identity import model_key
 from catalog.search import like_pattern, words
 from catalog.views import (
     DEFAULT_SOURCE,
     ChangeSet,
+    CrossCheck,
     Discrepancy,
     OfferingHistory,
     OfferingView,
@@ -49,8 +51,10 @@ from catalog.views import (
     RunView,
     SourcedPrice,
     TierView,
+    disagreement,
     is_suspect,
     offering_key,
+    tier_name,
 )
 
 #: every price component a page can show, in registry order
@@ -212,8 +216,8 @@ class Reader:
             where.append("o.source = ?")
             params.append(source.lower())
         if model:
-            where.append("o.model_key = ?")
-            params.append(model.strip().lower())
+            where.append("o.model_key = ?")  # as a source would write it: claude-opus-4-6 is claude-opus-4.6
+            params.append(model_key(model) or model.strip().lower())
         for word in words(query):
             # the model-ID test runs once over the (smaller) models table, not once per offering;
             # only fixed column names and placeholders are formatted in, the word is bound
@@ -459,7 +463,7 @@ class Reader:
         for row in sorted(rows, key=lambda r: (components.order(r[0]), r[14])):
             (component, amount, currency, unit, valid_from, valid_to, opened, last, closed, last_seen,
              suspect, source_url, fetched_at, content_hash, tier, basis) = row
-            name = component if not tier else f"{component} past {tier:,} tokens"
+            name = tier_name(component, tier, basis)
             spans.setdefault(name, []).append(PriceSpan(
                 component, money_from_db(amount), currency, unit, timestamp_from_db(valid_from),
                 timestamp_from_db(valid_to), opened, last, closed, timestamp_from_db(last_seen), bool(suspect),
@@ -558,11 +562,11 @@ class Reader:
         def prices(held_at: int, moved: str, moved_run: int) -> dict[tuple[int, str], tuple]:
             rows = self._rows(  # noqa: S608
                 "SELECT pc.offering_id, p.slug, m.model_id, pc.component, pc.amount, pc.currency, pc.unit, "  # noqa: S608
-                f"pc.suspect, pc.tier_start FROM prices pc {_KEYED.format(table='pc')} "
+                f"pc.suspect, pc.tier_start, pc.tier_basis FROM prices pc {_KEYED.format(table='pc')} "
                 f"WHERE o.source = ? AND pc.{moved} AND {held.format(t='pc')}",
                 [source, moved_run, held_at, held_at],
             )
-            return {(r[0], r[3], r[8]): (r[1], r[2], money_from_db(r[4]), r[5], r[6], bool(r[7])) for r in rows}
+            return {(r[0], r[3], r[8]): (r[1], r[2], money_from_db(r[4]), r[5], r[6], bool(r[7]), r[9]) for r in rows}
 
         old = prices(a, "closed_run_id <= ?", b)  # held at A, gone by B
         new = prices(b, "opened_run_id > ?", a)  # held at B, opened since A
@@ -579,7 +583,7 @@ class Reader:
             found.append(PriceChange(
                 provider=slug,
                 model_id=model_id,
-                component=key[1] if not key[2] else f"{key[1]} past {key[2]:,} tokens",
+                component=tier_name(key[1], key[2], shown[6]),  # type: ignore[index]
                 old=before[2] if before else None,
                 new=after[2] if after else None,
                 currency=shown[3],  # type: ignore[index]
@@ -635,17 +639,21 @@ class Reader:
             groups.setdefault((model, provider, component, currency, unit), []).append(SourcedPrice(
                 source, offering_key(source, slug, model_id), money_from_db(amount), currency, unit, url,
                 timestamp_from_db(since)))  # type: ignore[arg-type]
-        found = []
+        found, compared = [], 0
         for (model, provider, component, _, _), values in groups.items():
-            if len({v.source for v in values}) < 2:
+            by_source: dict[str, set[Decimal]] = {}
+            for v in values:
+                by_source.setdefault(v.source, set()).add(v.amount)
+            if len(by_source) < 2:
+                continue
+            compared += 1
+            differs, difference = disagreement(by_source)
+            if not differs or (difference is not None and difference <= min_diff):
                 continue
             values.sort(key=lambda v: (v.amount, v.source, v.offering))
-            low, high = values[0].amount, values[-1].amount
-            if low == high or (low and (high - low) * 100 <= min_diff * low):
-                continue
-            found.append(Discrepancy(model, provider, component, tuple(values)))
+            found.append(Discrepancy(model, provider, component, tuple(values), difference))
         found.sort(key=lambda d: (d.model, d.provider, components.order(d.component)))
-        return found
+        return CrossCheck(found, compared=compared, sources=tuple(sorted({s.lower() for s in sources or ()})))
 
     # --- export ---------------------------------------------------------------------------------------
 

@@ -400,7 +400,8 @@ def _apply_prices(
         if key not in observed:
             price.closed_run_id, price.valid_to = run.id, since
             changes += 1
-    if not current and rec.history:  # first seen: the source's earlier prices, as it dates them
+    if off.first_run_id == run.id and rec.history:  # first seen: the source's earlier prices, as it dates them
+        # (once: an offering that comes back after a removal has its history already)
         new_prices += _dated_history(run, off, obs)
     for (component, tier), (amount, basis) in observed.items():
         unit = rec.unit_of(component)

@@ -254,6 +254,20 @@ class ChangeSet:
         return len({(c.provider, c.model_id) for c in self.price_changes})
 
 
+#: a long-context tier's threshold, by its rule (catalog.records.TierBasis)
+_TIER_WORDS = {"above": "above", "from": "from", "marginal": "past"}
+
+
+def tier_name(component: str, start: int, basis: str | None) -> str:
+    """How a component's price is named where its tiers are listed apart (history, changes):
+    the component itself, or ``input_per_mtok above 200,000 prompt tokens`` (LiteLLM's and
+    genai-prices' rule: longer prompts), ``... from 256,000 ...`` (OpenRouter's: that long or
+    longer), ``... past 100,000 ...`` (marginal: the tokens beyond)."""
+    if not start:
+        return component
+    return f"{component} {_TIER_WORDS.get(basis or '', 'past')} {start:,} prompt tokens"
+
+
 @dataclass(frozen=True)
 class SourcedPrice:
     """One source's current price of a component of one model at one provider."""
@@ -271,24 +285,60 @@ class SourcedPrice:
 
 @dataclass(frozen=True)
 class Discrepancy:
-    """Two or more sources price one component of one model at one provider differently."""
+    """Two or more sources price one component of one model at one provider differently: some
+    source states no value another states (a source may list the model at the provider more than
+    once: regions, variants; sharing any one value is agreeing)."""
 
     model: str
     provider: str
     component: str
-    #: one value per source, lowest first
+    #: every offering's value, lowest first
     values: tuple[SourcedPrice, ...]
+    #: between the two sources that disagree most, how far apart their closest values are, in
+    #: percent of the lower (two decimals); None when one of them is 0 (infinitely apart)
+    difference: Decimal | None
 
-    @property
-    def difference(self) -> Decimal | None:
-        """How much the highest value is above the lowest, in percent of the lowest (two
-        decimals); None when the lowest is 0 (any other value is infinitely above it)."""
-        low, high = self.values[0].amount, self.values[-1].amount
-        if low == 0:
-            return None
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            return ((high - low) / low * 100).quantize(Decimal("0.01"))
+
+def disagreement(by_source: dict[str, set[Decimal]]) -> tuple[bool, Decimal | None]:
+    """Whether the sources' values (BY_SOURCE: source -> the amounts it states) disagree: a pair
+    of sources with no value in common; and the difference of the pair furthest apart (the
+    percent between its closest values; None: one of them is 0)."""
+    worst: Decimal | None = Decimal(0)
+    found = False
+    names = sorted(by_source)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if by_source[a] & by_source[b]:
+                continue
+            found = True
+            gap = min((_percent(x, y) for x in by_source[a] for y in by_source[b]), key=_infinite_last)
+            if worst is not None and (gap is None or gap > worst):
+                worst = gap
+    return found, worst
+
+
+def _percent(x: Decimal, y: Decimal) -> Decimal | None:
+    low, high = min(x, y), max(x, y)
+    if low <= 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return ((high - low) / low * 100).quantize(Decimal("0.01"))
+
+
+def _infinite_last(value: Decimal | None) -> tuple[bool, Decimal]:
+    return (value is None, value if value is not None else Decimal(0))
+
+
+class CrossCheck(list):
+    """The discrepancies (a list of Discrepancy, by model, provider, component), and how many
+    (model, provider, component) prices two or more of the sources state (``compared``): none means
+    the sources had nothing in common to compare."""
+
+    def __init__(self, found: list[Discrepancy], *, compared: int, sources: tuple[str, ...]) -> None:
+        super().__init__(found)
+        self.compared = compared
+        self.sources = sources
 
 
 @dataclass(frozen=True)

@@ -355,7 +355,7 @@ def test_refreshes_store_exact_prices_answer_304_and_report_exactly_the_changes(
             change("anthropic/claude-opus-5", "cache_read_per_mtok", "0.5", None, None),
             change("deepseek/deepseek-v4-flash-0731", "input_per_mtok", "0.14", "0.12", "-14.29"),
             change("openrouter/auto", "input_per_mtok", None, "1", None),
-            change("qwen/qwen3.7-flash", "input_per_mtok past 256,000 tokens", "0.2", "0.25", "25.00"),
+            change("qwen/qwen3.7-flash", "input_per_mtok from 256,000 prompt tokens", "0.2", "0.25", "25.00"),
         ],
     }
 

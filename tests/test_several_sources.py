@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from catalog import Catalog, Workload
 from catalog.cli import cli
+from catalog.errors import CatalogError, NotFound
 from catalog.identity import provider_key
 from catalog.records import DatedPrices, Fetch, SourceUnchanged, TierPrice
 from catalog.schema import Offering, Price
@@ -46,7 +47,11 @@ def test_one_model_in_two_sources_is_two_offerings_with_one_identity(engine, db_
             ("litellm", "0.08", f"{DOC}#together_ai/meta-llama/Llama-3.2-3B-Instruct"),
         ]
         assert cat.crosscheck(min_diff=40) == []
-        assert cat.crosscheck(["modelslab"]) == []
+        assert cat.crosscheck(min_diff=40).compared == 2  # input and output, both stated by both
+        with pytest.raises(CatalogError, match="compares two or more sources, not only modelslab: give --source twice"):
+            cat.crosscheck(["modelslab"])
+        with pytest.raises(NotFound, match="no source 'litelm'; the sources are genai-prices, litellm, modelslab"):
+            cat.crosscheck(["modelslab", "litelm"])
     printed = CliRunner().invoke(cli, ["crosscheck", "--json", "--fail-on-discrepancy", "--db", db_url])
     assert printed.exit_code == 3
     assert json.loads(printed.output)[0]["values"][1]["offering"] == (
@@ -118,7 +123,7 @@ def test_long_context_tiers_are_stored_and_costed_by_their_rule(engine, db_url):
                TierPrice(component="output_per_mtok", start=200_000, basis="above", amount=Decimal("15"))]), marginal)
     with Catalog.open(db_url) as cat:
         assert [(c.component, str(c.old), str(c.new)) for c in cat.changes().price_changes] == [
-            ("input_per_mtok past 200,000 tokens", "2.50", "3")]
+            ("input_per_mtok above 200,000 prompt tokens", "2.50", "3")]
 
 
 def test_a_sources_dated_history_is_kept_with_its_dates(engine, db_url):
@@ -173,3 +178,60 @@ def test_a_sources_dated_history_is_kept_with_its_dates(engine, db_url):
 def test_provider_identity_joins_the_sources():
     assert provider_key("modelslab", "open_router") == provider_key("litellm", "openrouter")
     assert provider_key("modelslab", "together_ai") == provider_key("genai-prices", "together")
+
+
+def test_a_source_listing_a_model_twice_at_a_provider_agrees_if_any_value_is_shared(engine, db_url):
+    """Regions and variants (LiteLLM's EU entry of a Bedrock model, OpenRouter's ':free' twin) are
+    offerings of one model at one provider: two sources disagree only when they share no value."""
+    refresh(engine, "genai-prices", T0, entry("bedrock/amazon.nova-lite-v1:0", "bedrock", input_per_mtok="0.3",
+                                              output_per_mtok="2.5"))
+    refresh(engine, "litellm", T0 + DAY,
+            entry("bedrock/amazon.nova-lite-v1:0", "bedrock", input_per_mtok="0.3", output_per_mtok="2.4"),
+            entry("bedrock/eu/amazon.nova-lite-v1:0", "bedrock", input_per_mtok="0.429", output_per_mtok="3.6"))
+    with Catalog.open(db_url) as cat:
+        found = cat.crosscheck()
+        assert found.compared == 2
+        # input: both say 0.3 (LiteLLM's EU 0.429 besides) -> agree. output: no shared value
+        [output] = found
+        assert (output.component, [str(v.amount) for v in output.values]) == ("output_per_mtok", ["2.4", "2.5", "3.6"])
+        assert output.difference == Decimal("4.17")  # the closest values, 2.4 and 2.5: 0.1 / 2.4
+        assert cat.crosscheck(min_diff=5) == []
+        assert cat.crosscheck(min_diff="4.16") == [output]
+    # a free twin against a price: 0 is infinitely far, reported whatever --min-diff
+    refresh(engine, "genai-prices", T0 + 2 * DAY, entry("bedrock/amazon.nova-lite-v1:0", "bedrock",
+                                                        input_per_mtok="0", output_per_mtok="2.4"))
+    with Catalog.open(db_url) as cat:
+        [free] = cat.crosscheck(min_diff=1000)
+        assert (free.component, free.difference) == ("input_per_mtok", None)
+    printed = CliRunner().invoke(cli, ["crosscheck", "--db", db_url])
+    assert printed.output.splitlines()[:2] == [
+        "1 price of the 2 they share the sources disagree on:", "amazon/nova-lite-v1:0 at bedrock, input_per_mtok (from 0):"]
+
+
+def test_a_crosscheck_with_nothing_in_common_says_so(engine, db_url):
+    printed = CliRunner().invoke(cli, ["crosscheck", "--fail-on-discrepancy", "--db", db_url])
+    assert (printed.exit_code, printed.output) == (0, (
+        "Nothing to compare: the sources price no model at the same provider (`catalog models --model KEY` lists a "
+        "model's offerings in every source).\n"))
+    refresh(engine, "modelslab", T0, page(*LLAMA_PAGE, input_per_mtok="0.06"))
+    refresh(engine, "litellm", T0 + DAY, entry(*LLAMA_ENTRY, input_per_mtok="0.06"))
+    printed = CliRunner().invoke(cli, ["crosscheck", "-s", "litellm", "-s", "MODELSLAB", "--db", db_url])
+    assert (printed.exit_code, printed.output) == (
+        0, "Litellm and modelslab agree on the 1 price they share (model, provider, component).\n")
+    printed = CliRunner().invoke(cli, ["crosscheck", "-s", "litellm", "--db", db_url])
+    assert printed.exit_code == 1 and printed.output.startswith("Error: a crosscheck compares two or more sources")
+
+
+def test_a_dated_history_is_written_once_even_when_the_offering_comes_back(engine, db_url):
+    start_2025 = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    record = entry("openai/o3", "openai", input_per_mtok="2", since=start_2025,
+                   history=[DatedPrices(start=None, prices={"input_per_mtok": Decimal("10")})])
+    other = entry("openai/gpt-4o", "openai", input_per_mtok="2.5")
+    refresh(engine, "genai-prices", T0, record, other)
+    refresh(engine, "genai-prices", T0 + DAY, other)  # o3 gone: removed
+    refresh(engine, "genai-prices", T0 + 2 * DAY, record, other)  # and back
+    with Catalog.open(db_url) as cat:
+        spans = [(s.valid_from, s.valid_to, str(s.amount)) for s in cat.history("genai-prices:openai/openai/o3")
+                 .prices["input_per_mtok"]]
+    # the undated step once; the current price closed by the removal, opened again on its return
+    assert spans == [(None, start_2025, "10"), (start_2025, T0 + DAY + dt.timedelta(minutes=1), "2"), (start_2025, None, "2")]

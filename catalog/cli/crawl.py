@@ -34,6 +34,8 @@ def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     """--site as the source reads it (a site's root for modelslab); --source is eager, so known here."""
     if value is None:
         return None
+    if ctx.params.get("every_source"):  # --all is eager: said before --site is judged as a URL
+        raise click.UsageError("--all reads every source from its own site: drop --site", ctx)
     try:
         return ctx.params["source"].site_url(value)
     except ValueError as exc:
@@ -64,7 +66,7 @@ def source_option(func):
 @db_option
 @source_option
 @click.option("--sample", is_flag=True, help="Read the sample shipped with the source (offline).")
-@click.option("--all", "every_source", is_flag=True,
+@click.option("--all", "every_source", is_flag=True, is_eager=True,
               help="Refresh every installed source in turn, each from its own site (`catalog sources`).")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel requests to the site (default 8).")
 @click.option("--delay", type=click.FloatRange(0, 60), help="Seconds between requests to the site.")
@@ -129,7 +131,7 @@ def refresh(
         with each.sample() if sample else contextlib.nullcontext(site) as url:
             results.append(run_refresh(engine, each, site=url, options=options, on_item=progress.tick))
         progress.close()
-        click.echo(printable(format_summary(results[-1])))  # URLs and reasons can quote page text
+        click.echo(printable(format_summary(results[-1], verbose=verbose)))  # URLs and reasons can quote page text
     if not all(result.ok for result in results):
         sys.exit(1)
 
@@ -158,7 +160,7 @@ class _Progress:
             click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
 
 
-def format_summary(result: Refreshed) -> str:
+def format_summary(result: Refreshed, *, verbose: bool = False) -> str:
     s, problems = result.run, result.problems
     of = s.site if s.source == DEFAULT_SOURCE else f"{s.source} ({s.site})"
     lines = [
@@ -176,7 +178,15 @@ def format_summary(result: Refreshed) -> str:
             lines.append(f"  ... and {len(problems) - 20} more (catalog runs --problems {s.id})")
     if s.error:
         lines.append(f"Note: {s.error}")
+    notes = result.report.stats.get("notes") if result.report else None
+    if notes and not verbose:  # a document's entries skipped or read in part (with -v, on stderr already)
+        lines.append(f"Note: {_n(len(notes), 'note')} on the document (entries skipped, prices not read); "
+                     "--verbose lists them")
     return "\n".join(lines)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _size(n: int) -> str:

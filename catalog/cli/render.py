@@ -796,10 +796,16 @@ def crosscheck_json(found: list) -> list[dict]:
     ]
 
 
-def crosscheck_lines(found: list) -> list[str]:
+def crosscheck_lines(found: Any) -> list[str]:
+    """FOUND (a catalog.views.CrossCheck) as lines."""
+    named = " and ".join(found.sources) if found.sources else "the sources"
+    if not found.compared:
+        return [f"Nothing to compare: {named} price no model at the same provider (`catalog models --model KEY` "
+                "lists a model's offerings in every source)."]
     if not found:
-        return ["The sources agree: no model, provider and price component priced differently."]
-    lines = [f"{_n(len(found), 'price')} the sources disagree on:"]
+        return [f"{named[0].upper()}{named[1:]} agree on {'the' if found.compared == 1 else 'all'} {_n(found.compared, 'price')} they share "
+                "(model, provider, component)."]
+    lines = [f"{_n(len(found), 'price')} of the {found.compared:,} they share {named} disagree on:"]
     for d in found:
         diff = "from 0" if d.difference is None else f"+{d.difference}%"
         lines.append(f"{d.model} at {d.provider}, {d.component} ({diff}):")
