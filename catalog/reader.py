@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from catalog import components
+from catalog import components, crosscheck
 from catalog.dbvalues import (
     date_from_db,
     flag_from_db,
@@ -51,7 +51,6 @@ from catalog.views import (
     RunView,
     SourcedPrice,
     TierView,
-    disagreement,
     is_suspect,
     offering_key,
     tier_name,
@@ -641,17 +640,13 @@ class Reader:
                 timestamp_from_db(since)))  # type: ignore[arg-type]
         found, compared = [], 0
         for (model, provider, component, _, _), values in groups.items():
-            by_source: dict[str, set[Decimal]] = {}
-            for v in values:
-                by_source.setdefault(v.source, set()).add(v.amount)
-            if len(by_source) < 2:
+            if len({v.source for v in values}) < 2:
                 continue
-            compared += 1
-            differs, difference = disagreement(by_source)
-            if not differs or (difference is not None and difference <= min_diff):
+            any_pair, differs = crosscheck.compare(model, provider, component, values)
+            compared += any_pair
+            if differs is None or (differs.difference is not None and differs.difference <= min_diff):
                 continue
-            values.sort(key=lambda v: (v.amount, v.source, v.offering))
-            found.append(Discrepancy(model, provider, component, tuple(values), difference))
+            found.append(differs)
         found.sort(key=lambda d: (d.model, d.provider, components.order(d.component)))
         return CrossCheck(found, compared=compared, sources=tuple(sorted({s.lower() for s in sources or ()})))
 

@@ -260,7 +260,7 @@ _TIER_WORDS = {"above": "above", "from": "from", "marginal": "past"}
 
 def tier_name(component: str, start: int, basis: str | None) -> str:
     """How a component's price is named where its tiers are listed apart (history, changes):
-    the component itself, or ``input_per_mtok above 200,000 prompt tokens`` (LiteLLM's and
+    the component itself, or ``<component> above 200,000 prompt tokens`` (LiteLLM's and
     genai-prices' rule: longer prompts), ``... from 256,000 ...`` (OpenRouter's: that long or
     longer), ``... past 100,000 ...`` (marginal: the tokens beyond)."""
     if not start:
@@ -285,49 +285,17 @@ class SourcedPrice:
 
 @dataclass(frozen=True)
 class Discrepancy:
-    """Two or more sources price one component of one model at one provider differently: some
-    source states no value another states (a source may list the model at the provider more than
-    once: regions, variants; sharing any one value is agreeing)."""
+    """Two or more sources price one component of one model at one provider differently (how
+    offerings are paired across sources: catalog.crosscheck)."""
 
     model: str
     provider: str
     component: str
-    #: every offering's value, lowest first
+    #: the values of the offerings that disagree, lowest first
     values: tuple[SourcedPrice, ...]
-    #: between the two sources that disagree most, how far apart their closest values are, in
-    #: percent of the lower (two decimals); None when one of them is 0 (infinitely apart)
+    #: how far apart the pair furthest apart is, in percent of its lower value (two decimals);
+    #: None when that value is 0 (infinitely apart)
     difference: Decimal | None
-
-
-def disagreement(by_source: dict[str, set[Decimal]]) -> tuple[bool, Decimal | None]:
-    """Whether the sources' values (BY_SOURCE: source -> the amounts it states) disagree: a pair
-    of sources with no value in common; and the difference of the pair furthest apart (the
-    percent between its closest values; None: one of them is 0)."""
-    worst: Decimal | None = Decimal(0)
-    found = False
-    names = sorted(by_source)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            if by_source[a] & by_source[b]:
-                continue
-            found = True
-            gap = min((_percent(x, y) for x in by_source[a] for y in by_source[b]), key=_infinite_last)
-            if worst is not None and (gap is None or gap > worst):
-                worst = gap
-    return found, worst
-
-
-def _percent(x: Decimal, y: Decimal) -> Decimal | None:
-    low, high = min(x, y), max(x, y)
-    if low <= 0:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return ((high - low) / low * 100).quantize(Decimal("0.01"))
-
-
-def _infinite_last(value: Decimal | None) -> tuple[bool, Decimal]:
-    return (value is None, value if value is not None else Decimal(0))
 
 
 class CrossCheck(list):

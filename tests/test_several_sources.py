@@ -180,9 +180,9 @@ def test_provider_identity_joins_the_sources():
     assert provider_key("modelslab", "together_ai") == provider_key("genai-prices", "together")
 
 
-def test_a_source_listing_a_model_twice_at_a_provider_agrees_if_any_value_is_shared(engine, db_url):
-    """Regions and variants (LiteLLM's EU entry of a Bedrock model, OpenRouter's ':free' twin) are
-    offerings of one model at one provider: two sources disagree only when they share no value."""
+def test_a_region_only_one_source_lists_is_not_compared(engine, db_url):
+    """LiteLLM's EU entry of a Bedrock model is an offering of the same model at the same provider;
+    genai-prices lists only the global one: the global entries are compared, the EU one is not."""
     refresh(engine, "genai-prices", T0, entry("bedrock/amazon.nova-lite-v1:0", "bedrock", input_per_mtok="0.3",
                                               output_per_mtok="2.5"))
     refresh(engine, "litellm", T0 + DAY,
@@ -191,10 +191,12 @@ def test_a_source_listing_a_model_twice_at_a_provider_agrees_if_any_value_is_sha
     with Catalog.open(db_url) as cat:
         found = cat.crosscheck()
         assert found.compared == 2
-        # input: both say 0.3 (LiteLLM's EU 0.429 besides) -> agree. output: no shared value
+        # input: both global entries say 0.3 (the EU 0.429 has no counterpart) -> agree; output 2.4 / 2.5
         [output] = found
-        assert (output.component, [str(v.amount) for v in output.values]) == ("output_per_mtok", ["2.4", "2.5", "3.6"])
-        assert output.difference == Decimal("4.17")  # the closest values, 2.4 and 2.5: 0.1 / 2.4
+        assert (output.component, [(v.offering, str(v.amount)) for v in output.values]) == ("output_per_mtok", [
+            ("litellm:bedrock/bedrock/amazon.nova-lite-v1:0", "2.4"),
+            ("genai-prices:bedrock/bedrock/amazon.nova-lite-v1:0", "2.5")])
+        assert output.difference == Decimal("4.17")  # 0.1 / 2.4
         assert cat.crosscheck(min_diff=5) == []
         assert cat.crosscheck(min_diff="4.16") == [output]
     # a free twin against a price: 0 is infinitely far, reported whatever --min-diff
