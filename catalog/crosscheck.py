@@ -3,7 +3,8 @@ apart they are (catalog.Catalog.crosscheck; the reader gathers the prices).
 
 Offerings are compared by their model key and provider key (catalog.identity), one price
 component at a time. Where each of two sources has one offering of the model at the provider,
-those two are compared. Where a source has several (regions, variants, routers: LiteLLM's
+those two are compared, unless only one of them is a ``:free`` variant (OpenRouter's free twin of
+a model is priced 0 on purpose: it is not the paid offering another source lists). Where a source has several (regions, variants, routers: LiteLLM's
 ``bedrock/eu/...`` beside ``bedrock/...``, OpenRouter's ``:free`` twin), an offering is paired
 with the other source's offering of the same name, told by its model ID with the provider prefix
 and punctuation dropped (``accounts-fireworks-routers-x`` is ``fireworks_ai/accounts/fireworks/
@@ -53,7 +54,7 @@ def compare(model: str, provider: str, component: str, values: Sequence[SourcedP
 def pairs(a: Sequence[SourcedPrice], b: Sequence[SourcedPrice]) -> list[tuple[SourcedPrice, SourcedPrice]]:
     """The offerings of A and of B that answer to each other (see the module doc)."""
     if len(a) == 1 and len(b) == 1:
-        return [(a[0], b[0])]
+        return [] if _free(a[0]) != _free(b[0]) else [(a[0], b[0])]
     names = {id(v): _name(v.offering) for v in (*a, *b)}
     left, right = list(a), list(b)
     found = []
@@ -68,6 +69,10 @@ def pairs(a: Sequence[SourcedPrice], b: Sequence[SourcedPrice]) -> list[tuple[So
                 left.remove(x)
                 right.remove(y)
     return found
+
+
+def _free(value: SourcedPrice) -> bool:
+    return value.offering.lower().endswith(":free")
 
 
 def _name(offering: str) -> str:

@@ -59,3 +59,11 @@ def test_ambiguous_names_are_not_paired():
     # no name equal, none ending another: nothing to compare
     assert pairs([a1, a2], [b1, b2]) == []
     assert compare("k/m", "p", "input_per_mtok", [a1, a2, b1, b2]) == (False, None)
+
+
+def test_a_free_twin_alone_is_not_the_paid_offering():
+    free = price("openrouter", "openrouter:openrouter/nvidia/nemotron-nano-9b-v2:free", "0")
+    paid = price("genai-prices", "genai-prices:openrouter/nvidia/nemotron-nano-9b-v2", "0.04")
+    assert pairs([free], [paid]) == []
+    also_free = price("genai-prices", "genai-prices:openrouter/nvidia/nemotron-nano-9b-v2:free", "0.01")
+    assert named(pairs([free], [also_free])) == [(free.offering, also_free.offering)]
