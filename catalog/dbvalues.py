@@ -10,6 +10,7 @@ types (catalog.coltypes, for SQLAlchemy) and the reader (catalog.reader, on the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -52,11 +53,17 @@ def timestamp_param(value: dt.datetime, dialect: str) -> Any:
 def timestamp_from_db(value: Any) -> dt.datetime | None:
     if value is None:
         return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, str):  # SQLite: one fetch time stands in many rows (an offering's prices)
+        return _utc_from_text(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
+
+
+@functools.lru_cache(maxsize=8192)
+def _utc_from_text(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def date_from_db(value: Any) -> dt.date | None:

@@ -170,12 +170,8 @@ def _names_a_descriptor(path: str) -> bool:
 
 
 def _replace(target: str, info: os.stat_result | None, write: Callable[[IO[str]], int]) -> int:
-    import tempfile
-
     folder, name = os.path.split(target)
-    # a unique name in the target's folder: os.replace is atomic only within one file system,
-    # and two exports to the same file never share (or delete) each other's temporary file
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder or ".")
+    fd, temporary = _new_file(folder or ".", name)
     try:
         with open(fd, "w", encoding="utf-8", newline="") as handle:
             if info is None:
@@ -194,6 +190,20 @@ def _replace(target: str, info: os.stat_result | None, write: Callable[[IO[str]]
             os.unlink(temporary)
         raise
     return count
+
+
+def _new_file(folder: str, name: str) -> tuple[int, str]:
+    """A new file in FOLDER, open for writing, mode 0600, named after NAME, and its path: a unique
+    name in the target's folder (os.replace is atomic only within one file system, and two exports
+    to the same file never share or delete each other's temporary file). tempfile.mkstemp's way,
+    without importing tempfile (a tenth of the export of 1,000 offerings)."""
+    for _ in range(100):
+        path = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary name beside {os.path.join(folder, name)}")
 
 
 def _umask() -> int:

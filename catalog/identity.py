@@ -38,7 +38,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 
 from catalog.limits import SLUG_CHARS
@@ -483,6 +482,8 @@ def _check(table: Aliases) -> None:
 
 
 def _aliases_text() -> str:
+    from importlib import resources  # on first use: it costs a query command ~4 ms to import
+
     return resources.files("catalog").joinpath("data/aliases.json").read_text(encoding="utf-8")
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from catalog import components, crosscheck
+from catalog import components
 from catalog.dbvalues import (
     date_from_db,
     flag_from_db,
@@ -34,7 +34,6 @@ from catalog.dbvalues import (
     timestamp_param,
 )
 from catalog.errors import CatalogError, EmptyCatalog, NotFound
-from catalog.identity import model_key
 from catalog.search import like_pattern, words
 from catalog.views import (
     DEFAULT_SOURCE,
@@ -215,6 +214,8 @@ class Reader:
             where.append("o.source = ?")
             params.append(source.lower())
         if model:
+            from catalog.identity import model_key  # only here: `compare QUERY` need not load the rules
+
             where.append("o.model_key = ?")  # as a source would write it: claude-opus-4-6 is claude-opus-4.6
             params.append(model_key(model) or model.strip().lower())
         for word in words(query):
@@ -638,6 +639,8 @@ class Reader:
             groups.setdefault((model, provider, component, currency, unit), []).append(SourcedPrice(
                 source, offering_key(source, slug, model_id), money_from_db(amount), currency, unit, url,
                 timestamp_from_db(since)))  # type: ignore[arg-type]
+        from catalog import crosscheck
+
         found, compared = [], 0
         for (model, provider, component, _, _), values in groups.items():
             if len({v.source for v in values}) < 2:

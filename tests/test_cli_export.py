@@ -187,17 +187,17 @@ def test_a_fifo_is_written_into_not_replaced(catalog_db, tmp_path):
 @pytest.fixture
 def nothing_replaced_in_dev(monkeypatch):
     """Fail, instead of replacing a system file, if a regression tries to put a file in /dev or /proc."""
-    import tempfile
+    from catalog import export
 
-    real_replace, real_mkstemp = os.replace, tempfile.mkstemp
+    real_replace, real_new_file = os.replace, export._new_file
 
     def guarded_replace(src, dst, *args, **kwargs):
         assert not str(dst).startswith(("/dev", "/proc")), f"would replace {dst}"
         return real_replace(src, dst, *args, **kwargs)
 
-    def guarded_mkstemp(*args, dir=None, **kwargs):
-        assert not str(dir).startswith(("/dev", "/proc")), f"would create a file in {dir}"
-        return real_mkstemp(*args, dir=dir, **kwargs)
+    def guarded_new_file(folder, name):
+        assert not str(folder).startswith(("/dev", "/proc")), f"would create a file in {folder}"
+        return real_new_file(folder, name)
 
     def guarded_open(self, mode="r", *args, **kwargs):
         assert "r" in mode or not str(self).startswith(("/dev", "/proc")), f"would create {self}"
@@ -205,7 +205,7 @@ def nothing_replaced_in_dev(monkeypatch):
 
     real_open = Path.open
     monkeypatch.setattr(os, "replace", guarded_replace)
-    monkeypatch.setattr(tempfile, "mkstemp", guarded_mkstemp)
+    monkeypatch.setattr(export, "_new_file", guarded_new_file)
     monkeypatch.setattr(Path, "open", guarded_open)
 
 
@@ -285,9 +285,9 @@ def test_a_read_only_file_system_is_one_line_even_when_cleanup_fails(catalog_db,
 
 
 def test_no_temporary_file_could_be_made(catalog_db, tmp_path, monkeypatch):
-    import tempfile
+    from catalog import export
 
-    monkeypatch.setattr(tempfile, "mkstemp", _fail(errno.EROFS))
+    monkeypatch.setattr(export, "_new_file", _fail(errno.EROFS))
     result = run(catalog_db, "formula", "-o", str(tmp_path / "out.csv"))
     assert (result.exit_code, result.output) == (
         1, f"Error: cannot write {tmp_path / 'out.csv'}: {tmp_path} is on a read-only file system; "
@@ -312,3 +312,16 @@ def test_a_full_disk_mid_export_keeps_the_old_file_and_removes_the_temporary(cat
            "another --output\n")
     assert out.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_temporary_name_taken_is_passed_over(tmp_path, monkeypatch):
+    from catalog import export
+
+    draws = iter([b"\x00" * 6, b"\x00" * 6, b"\x01" * 6])
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    fd, first = export._new_file(str(tmp_path), "out.csv")
+    os.close(fd)
+    fd, second = export._new_file(str(tmp_path), "out.csv")  # the first draw is taken: the next one
+    os.close(fd)
+    assert (Path(first).name, Path(second).name) == (".out.csv.000000000000.tmp", ".out.csv.010101010101.tmp")
+    assert stat.S_IMODE(os.stat(second).st_mode) == 0o600

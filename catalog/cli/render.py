@@ -514,7 +514,9 @@ def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool
         append, text, number = lines.append, clean, plain_cost
         for q in quotes:
             o, costs = q.offering, q.parts
-            cells = [text(o.source)] * sourced + [text(o.provider), text(o.model_id), text(o.name), q.currency or ""]
+            cells = [text(o.provider), text(o.model_id), text(o.name), q.currency or ""]
+            if sourced:
+                cells.insert(0, text(o.source))
             for k in components:
                 v = costs.get(k)
                 cells.append("" if v is None else number(v))
