@@ -126,19 +126,24 @@ class Catalog:
         if format not in exporter.FORMATS:
             raise ValueError(f"unknown export format {format!r}; use one of {', '.join(exporter.FORMATS)}")
         self._reader.require_offerings()
-        views = self._reader.iter_offerings(query, provider=provider, category=category, source=source,
-                                            model=model, with_related=exporter.HAS_RELATED[format])
+        filters = {"provider": provider, "category": category, "source": source, "model": model}
+        if format == "csv":  # the export's values read as they are written: no view built
+            views: Iterator[Any] = self._reader.export_values(query, **filters)
+        else:
+            views = self._reader.iter_offerings(query, with_related=exporter.HAS_RELATED[format], **filters)
         first = next(views, None)
         if first is None and (query or provider or category or source or model):
             raise NoMatch(f"no offerings match {describe_filters(query, provider, category, source, model)}; "
                           "list them with `catalog models`")
 
-        def rows() -> Iterator[OfferingView]:
+        def rows() -> Iterator[Any]:
             if first is not None:
                 yield first
             yield from views
 
         def write(stream: IO[str]) -> int:
+            if format == "csv":
+                return exporter.write_csv(rows(), stream, raw=raw)
             return exporter.write(format, rows(), stream, raw=raw)
 
         if isinstance(out, str | os.PathLike):

@@ -69,23 +69,22 @@ def neutralise(cell: str) -> str:
 _PRICE_POSITIONS = frozenset(i for i, column in enumerate(COLUMNS) if column in PRICE_COLUMNS)
 
 
-def write_csv(views: Iterable[OfferingView], out: IO[str], *, raw: bool = False) -> int:
-    """CSV with a header row; text cells neutralised unless RAW. Returns the number of rows."""
+def write_csv(rows: Iterable[tuple], out: IO[str], *, raw: bool = False) -> int:
+    """CSV with a header row, then ROWS (the export's values, as export_values() gives them, or
+    catalog.reader.Reader.export_values); text cells neutralised unless RAW. Returns the number of rows."""
     writer = csv.writer(_LineFeedRows(out), lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    # per column: may it be neutralised (a text cell)? The loop below is most of an export's time
+    guarded = [not raw and i not in _PRICE_POSITIONS for i in range(len(COLUMNS))]
+    flags = {True: "true", False: "false", None: ""}
+    triggers = FORMULA_TRIGGERS
     count = 0
-    for view in views:
-        cells = []
-        for i, value in enumerate(export_values(view)):
-            if value is None:
-                cells.append("")
-            elif value is True or value is False:
-                cells.append("true" if value else "false")
-            elif raw or i in _PRICE_POSITIONS or not value.startswith(FORMULA_TRIGGERS):
-                cells.append(value)
-            else:
-                cells.append("'" + value)
-        writer.writerow(cells)
+    for values in rows:
+        writer.writerow([
+            flags[value] if value is None or value is True or value is False
+            else "'" + value if guard and value.startswith(triggers) else value
+            for value, guard in zip(values, guarded, strict=True)
+        ])
         count += 1
     return count
 
@@ -111,7 +110,7 @@ def json_rows(views: Iterable[OfferingView]) -> Iterator[dict[str, Any]]:
 def write(fmt: str, views: Iterable[OfferingView], out: IO[str], *, raw: bool = False) -> int:
     """VIEWS written to OUT in FMT (one of FORMATS); RAW: CSV cells left as they are. Returns the count."""
     if fmt == "csv":
-        return write_csv(views, out, raw=raw)
+        return write_csv(map(export_values, views), out, raw=raw)
     if fmt == "json":
         return write_json(views, out)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -655,6 +655,49 @@ class Reader:
 
     # --- export ---------------------------------------------------------------------------------------
 
+    def export_values(
+        self,
+        query: str | None = None,
+        *,
+        provider: str | None = None,
+        category: str | None = None,
+        source: str | None = None,
+        model: str | None = None,
+    ) -> Iterator[tuple]:
+        """Every current offering matching, as the export's values (catalog.export.export_values of
+        its OfferingView, in COLUMNS order), in key order: the CSV export's read, one row per
+        offering with its base prices joined as briefs() joins them, no view built."""
+        from catalog.export import PRICE_COLUMNS, plain
+
+        wanted = list(PRICE_COLUMNS.values())
+        headline = wanted.index(components.HEADLINE.name)
+        joins = "".join(
+            f"LEFT JOIN prices c{i} ON c{i}.offering_id = o.id AND c{i}.component = ? "
+            f"AND c{i}.tier_start = 0 AND c{i}.closed_run_id IS NULL "
+            for i in range(len(wanted))
+        )
+        where, params = self._where(query, provider, category, joins, source=source, model=model)
+        columns = "".join(f", c{i}.amount, c{i}.currency" for i in range(len(wanted)))
+        rows = self._rows(  # noqa: S608
+            "SELECT o.source, p.slug, p.name, m.model_id, o.model_key, o.name, m.creator, o.category, o.task, "  # noqa: S608
+            f"o.open_source, o.date_added, o.source_url, o.first_seen_at, o.last_seen_at, c{headline}.unit"
+            f"{columns} {where} ORDER BY p.slug, m.model_id, o.source",
+            wanted + params,
+        )
+        to_decimal = money_from_db if self._pg else Decimal
+        first_price = 15
+        for row in rows:
+            amounts = row[first_price::2]
+            currencies = {c for c in row[first_price + 1::2] if c is not None}
+            added = date_from_db(row[10])
+            yield (
+                *row[:9], flag_from_db(row[9]), currencies.pop() if len(currencies) == 1 else None,
+                *(None if a is None else plain(to_decimal(a)) for a in amounts),
+                row[14] if amounts[headline] is not None else None,
+                added.isoformat() if added else None, row[11],
+                timestamp_from_db(row[12]).isoformat(), timestamp_from_db(row[13]).isoformat(),  # type: ignore[union-attr]
+            )
+
     def iter_offerings(
         self,
         query: str | None = None,

@@ -133,10 +133,10 @@ def _view(name: str, creator: str):
 
 
 def test_cells_starting_with_tab_or_cr_are_neutralised():
-    from catalog.export import write_csv
+    from catalog.export import export_values, write_csv
 
     out = io.StringIO()
-    assert write_csv([_view("\t=1+2", "\r=cmd|' /C calc'!A0")], out) == 1
+    assert write_csv([export_values(_view("\t=1+2", "\r=cmd|' /C calc'!A0"))], out) == 1
     assert out.getvalue() == HEADER + (
         "modelslab,p,,m,,'\t=1+2,\"'\r=cmd|' /C calc'!A0\"," + "," * (len(COLUMNS) - 10) + "https://catalog.test/m,"
         "2026-11-01T06:00:00+00:00,2026-11-01T06:00:00+00:00\n"
@@ -145,7 +145,7 @@ def test_cells_starting_with_tab_or_cr_are_neutralised():
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert (row["name"], row["creator"]) == ("'\t=1+2", "'\r=cmd|' /C calc'!A0")
     raw = io.StringIO()
-    write_csv([_view("\t=1+2", "\r=cmd")], raw, raw=True)
+    write_csv([export_values(_view("\t=1+2", "\r=cmd"))], raw, raw=True)
     assert next(csv.DictReader(io.StringIO(raw.getvalue())))["creator"] == "\r=cmd"
 
 
@@ -301,8 +301,8 @@ def test_a_full_disk_mid_export_keeps_the_old_file_and_removes_the_temporary(cat
     out.write_text("old\n")
     real_write_csv = export.write_csv
 
-    def write_then_fill_the_disk(views, fh, raw=False):
-        real_write_csv(views, fh, raw=raw)
+    def write_then_fill_the_disk(rows, fh, raw=False):
+        real_write_csv(rows, fh, raw=raw)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(export, "write_csv", write_then_fill_the_disk)

@@ -237,3 +237,21 @@ def test_a_dated_history_is_written_once_even_when_the_offering_comes_back(engin
                  .prices["input_per_mtok"]]
     # the undated step once; the current price closed by the removal, opened again on its return
     assert spans == [(None, start_2025, "10"), (start_2025, T0 + DAY + dt.timedelta(minutes=1), "2"), (start_2025, None, "2")]
+
+
+def test_the_csv_exports_read_gives_what_the_views_give(engine, db_url):
+    """Reader.export_values (the CSV export's read, no views built) equals export_values of each
+    OfferingView: several sources, tiers, a headline, a price in another currency, none at all."""
+    from catalog.export import export_values
+
+    refresh(engine, "modelslab", T0, page(*LLAMA_PAGE, input_per_mtok="0.06", output_per_mtok="0.0600",
+                                          headline="0.06"),
+            page("qwen-qwen3-14b", "qwen", provider="deepinfra"))
+    refresh(engine, "litellm", T0 + DAY, entry(*LLAMA_ENTRY, input_per_mtok="0.000001", cache_read_per_mtok="0.01",
+                                               tiers=[TierPrice(component="input_per_mtok", start=200_000,
+                                                                basis="above", amount=Decimal("2"))]))
+    with Catalog.open(db_url) as cat:
+        by_views = [export_values(v) for v in cat._reader.iter_offerings(with_related=False)]
+        assert list(cat._reader.export_values()) == by_views and len(by_views) == 3
+        assert list(cat._reader.export_values(source="litellm")) == [
+            export_values(v) for v in cat._reader.iter_offerings(source="litellm", with_related=False)]
