@@ -309,15 +309,8 @@ class Reader:
         """Like offerings(), but only identity, prices and long-context tiers (what a cost
         ranking needs), quick to build, and in no particular order."""
         wanted = list(ALL_COMPONENTS if components is None else components)
-        # one row per offering: each component's open base price joined through the partial
-        # index uq_prices_open (offering_id, component, tier_start WHERE closed_run_id IS NULL)
-        joins = "".join(
-            f"LEFT JOIN prices c{i} ON c{i}.offering_id = o.id AND c{i}.component = ? "
-            f"AND c{i}.tier_start = 0 AND c{i}.closed_run_id IS NULL "
-            for i in range(len(wanted))
-        )
+        joins, columns = _base_price_joins(len(wanted))
         where, params = self._where(query, provider, category, joins, source=source, model=model)
-        columns = "".join(f", c{i}.amount, c{i}.currency" for i in range(len(wanted)))
         rows = self._rows(f"SELECT o.id, p.slug, m.model_id, o.name, o.source{columns} {where}", wanted + params)  # noqa: S608
         # the hot loop of `catalog compare`: no per-row dispatch (SQLite hands money over as text)
         to_decimal = money_from_db if self._pg else Decimal
@@ -671,13 +664,8 @@ class Reader:
 
         wanted = list(PRICE_COLUMNS.values())
         headline = wanted.index(components.HEADLINE.name)
-        joins = "".join(
-            f"LEFT JOIN prices c{i} ON c{i}.offering_id = o.id AND c{i}.component = ? "
-            f"AND c{i}.tier_start = 0 AND c{i}.closed_run_id IS NULL "
-            for i in range(len(wanted))
-        )
+        joins, columns = _base_price_joins(len(wanted))
         where, params = self._where(query, provider, category, joins, source=source, model=model)
-        columns = "".join(f", c{i}.amount, c{i}.currency" for i in range(len(wanted)))
         rows = self._rows(  # noqa: S608
             "SELECT o.source, p.slug, p.name, m.model_id, o.model_key, o.name, m.creator, o.category, o.task, "  # noqa: S608
             f"o.open_source, o.date_added, o.source_url, o.first_seen_at, o.last_seen_at, c{headline}.unit"
@@ -715,6 +703,18 @@ class Reader:
         rows = self._rows(f"SELECT {_OFFERING_COLUMNS} {where} ORDER BY p.slug, m.model_id, o.source", params)  # noqa: S608
         for start in range(0, len(rows), batch):
             yield from self._views(rows[start : start + batch], None, with_related=with_related)
+
+
+def _base_price_joins(count: int) -> tuple[str, str]:
+    """For COUNT components (bound as parameters, in order): LEFT JOINs putting each one's open base
+    price on the offering's row, through the partial index uq_prices_open (offering_id, component,
+    tier_start WHERE closed_run_id IS NULL), and the columns ", cI.amount, cI.currency" to select."""
+    joins = "".join(
+        f"LEFT JOIN prices c{i} ON c{i}.offering_id = o.id AND c{i}.component = ? "
+        f"AND c{i}.tier_start = 0 AND c{i}.closed_run_id IS NULL "
+        for i in range(count)
+    )
+    return joins, "".join(f", c{i}.amount, c{i}.currency" for i in range(count))
 
 
 def _end_of(when: dt.date | dt.datetime) -> dt.datetime:
