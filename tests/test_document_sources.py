@@ -332,3 +332,7 @@ def test_verbose_shows_the_documents_notes(sqlite_url):
                        db_url=sqlite_url)
     assert (quiet.returncode, quiet.stderr, loud.returncode) == (0, "", 0)
     assert loud.stderr == f"{site.document_url}: 1 entry without an id: skipped (positions #26)\n"
+    # without --verbose the summary says there is something to see
+    assert quiet.stdout.splitlines()[-1] == (
+        "Note: 1 note on the document (entries skipped, prices not read); --verbose lists them")
+    assert "--verbose lists them" not in loud.stdout
