@@ -25,6 +25,7 @@ from catalog.errors import CatalogError, NoMatch, NotFound
 from catalog.reader import Reader, connect
 from catalog.search import describe_filters, sort_offerings
 from catalog.views import (
+    DEFAULT_SOURCE,
     ChangeSet,
     CrossCheck,
     OfferingHistory,
@@ -100,7 +101,7 @@ class Catalog:
         """The other current offerings of OFFERING's model, at every provider and in every source."""
         if not offering.model_key:
             return []
-        return [v for v in self._reader.offerings(model=offering.model_key) if v.id != offering.id]
+        return [v for v in self._reader.offerings(stored_model=offering.model_key) if v.id != offering.id]
 
     def listed(self, keys: list[str] | tuple[str, ...]) -> set[str]:
         """Those of KEYS that name a current offering (e.g. which related offerings are in the catalog)."""
@@ -133,8 +134,7 @@ class Catalog:
             views = self._reader.iter_offerings(query, with_related=exporter.HAS_RELATED[format], **filters)
         first = next(views, None)
         if first is None and (query or provider or category or source or model):
-            raise NoMatch(f"no offerings match {describe_filters(query, provider, category, source, model)}; "
-                          "list them with `catalog models`")
+            raise _no_match(query, provider, category, source, model)
 
         def rows() -> Iterator[Any]:
             if first is not None:
@@ -167,10 +167,10 @@ class Catalog:
         needed price. Long-context tiers apply where the workload's input tokens reach them."""
         if workload.empty:
             raise ValueError("the workload is empty: give at least one count (tokens, images, seconds) or calls")
-        from catalog.costing import rank
+        from catalog.costing import charged, rank
 
         briefs = self._reader.briefs(query, provider=provider, category=category, source=source, model=model,
-                                     components=_priced(workload))
+                                     components=charged(workload))
         self._require(briefs, query, provider, category, source=source, model=model)
         return rank(briefs, workload)
 
@@ -203,7 +203,7 @@ class Catalog:
             from catalog.components import by_name
 
             needed = ", ".join(by_name(c).label for c in workload.components)
-            raise NoMatch(f"none of the {len(ranking):,} offerings of {describe_filters(None, provider, category)} "
+            raise NoMatch(f"none of the {len(ranking):,} offerings of {describe_filters(None, provider, category, source)} "
                           f"has the prices this workload needs ({needed})")
         return ranking
 
@@ -211,8 +211,7 @@ class Catalog:
 
     def history(self, key: str) -> OfferingHistory:
         """Every value each price of offering KEY (current or removed) has held, with dates,
-        refreshes and source. Raises NotFound for an unknown key."""
-        self._reader.require_offerings()
+        refreshes and source. Raises NotFound for an unknown key (EmptyCatalog on an empty one)."""
         return self._reader.history(key)
 
     def changes(self, since: int | dt.date | dt.datetime | None = None, source: str | None = None) -> ChangeSet:
@@ -229,18 +228,23 @@ class Catalog:
         differences above this many percent. A list of Discrepancy with ``.compared``: how many
         prices two or more of the sources state (0: they had nothing in common)."""
         if sources:
-            names = sorted({self._source_name(s) for s in sources})
+            known = self._known_sources()
+            names = sorted({self._source_name(s, known) for s in sources})
             if len(names) < 2:
                 raise CatalogError(f"a crosscheck compares two or more sources, not only {names[0]}: give "
                                    "--source twice (e.g. --source modelslab --source litellm), or none for all")
             sources = names
         return self._reader.crosscheck(sources, Decimal(min_diff))
 
-    def _source_name(self, name: str) -> str:
-        """NAME as a source this database has read or a refresh can read; NotFound otherwise."""
+    def _known_sources(self) -> set[str]:
+        """The sources a refresh can read (installed) or has read (in this database)."""
         from catalog.sources import source_names
 
-        known = set(source_names()) | set(self._reader.source_counts())
+        return set(source_names()) | set(self._reader.source_counts())
+
+    def _source_name(self, name: str, known: set[str] | None = None) -> str:
+        """NAME as one of the KNOWN sources (default: _known_sources()); NotFound otherwise."""
+        known = self._known_sources() if known is None else known
         if name.lower() in known:
             return name.lower()
         raise NotFound(f"no source {name!r}; the sources are {', '.join(sorted(known))} (`catalog sources`)",
@@ -253,7 +257,7 @@ class Catalog:
 
         seen = self._reader.source_counts()
         out = []
-        for name in sorted(set(source_names()) | set(seen)):
+        for name in sorted(set(source_names()) | set(seen)):  # _known_sources(), with the counts kept
             try:
                 default = load_source(name).default_site
             except CatalogError:
@@ -279,7 +283,7 @@ class Catalog:
         self,
         site: str | None = None,
         *,
-        source: str = "modelslab",
+        source: str = DEFAULT_SOURCE,
         on_item: Callable[[object], None] | None = None,
         **options: Any,
     ) -> Refreshed:
@@ -298,12 +302,11 @@ class Catalog:
         if found:
             return
         self._reader.require_offerings()
-        raise NoMatch(f"no offerings match {describe_filters(query, provider, category, source, model)}; "
-                      "list them with `catalog models`")
+        raise _no_match(query, provider, category, source, model)
 
 
-def _priced(workload: Workload) -> tuple[str, ...]:
-    """The components a ranking of WORKLOAD reads: the needed ones and the price per call."""
-    from catalog.components import PER_CALL
+def _no_match(query: str | None, provider: str | None, category: str | None, source: str | None,
+              model: str | None) -> NoMatch:
+    return NoMatch(f"no offerings match {describe_filters(query, provider, category, source, model)}; "
+                   "list them with `catalog models`")
 
-    return tuple(dict.fromkeys((*workload.components, PER_CALL.name)))

@@ -112,6 +112,7 @@ COMPONENTS: tuple[Component, ...] = (
 )
 
 _BY_NAME = {c.name: c for c in COMPONENTS}
+_ORDER = {c.name: i for i, c in enumerate(COMPONENTS)}
 #: the figure in the header line: kept with its printed unit, never costed
 HEADLINE = _BY_NAME["headline"]
 #: a price charged once per call, whatever the call holds
@@ -135,10 +136,7 @@ def costed() -> tuple[Component, ...]:
 
 def order(name: str) -> int:
     """Where component NAME sorts (unknown names last)."""
-    for i, component in enumerate(COMPONENTS):
-        if component.name == name:
-            return i
-    return len(COMPONENTS)
+    return _ORDER.get(name, len(COMPONENTS))
 
 
 def document_fields(*names: str) -> dict[str, tuple[str, int]]:

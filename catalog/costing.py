@@ -44,13 +44,13 @@ from typing import Any, NamedTuple, Protocol
 
 from catalog.components import PER_CALL, QUANTITIES
 from catalog.errors import CatalogError
+from catalog.views import PRECISION
 
 BASE_CURRENCY = "USD"
-#: significant digits for cost arithmetic. A count below 10^15 with at most 6 decimals (what
-#: catalog.units accepts) times calls up to 10^15 times a price below 10^18 with at most 12
-#: decimals (what catalog.records accepts) lies between 10^-18 and 10^48: four such parts add up
-#: to at most 67 digits, so every cost is exact
-PRECISION = 80
+# PRECISION (catalog.views): significant digits for cost arithmetic. A count below 10^15 with at
+# most 6 decimals (what catalog.units accepts) times calls up to 10^15 times a price below 10^18
+# with at most 12 decimals (what catalog.records accepts) lies between 10^-18 and 10^48: four
+# such parts add up to at most 67 digits, so every cost is exact
 #: the context of every cost computation: a result that would lose a digit raises Inexact
 EXACT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN,
                 traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
@@ -183,7 +183,8 @@ def _count(name: str, value: int | str | Decimal) -> Decimal:
 
 
 class Priced(Protocol):
-    """What costing reads from an offering (a catalog.views.OfferingView or a catalog.reader.Brief)."""
+    """What costing reads from an offering (a catalog.reader.Brief; an OfferingView's prices fit,
+    but its tiers have another shape: they are read only in a Brief's, component -> [Tier])."""
 
     provider: str
     model_id: str
@@ -245,6 +246,11 @@ def _factors(workload: Workload) -> list[_Factor]:
     if workload.calls:
         factors.append(_Factor(PER_CALL.name, workload.calls, not factors, Decimal(1), workload.calls))
     return factors
+
+
+def charged(workload: Workload) -> tuple[str, ...]:
+    """The components a ranking of WORKLOAD reads: the needed ones, and the price per call."""
+    return tuple(factor.component for factor in _factors(workload))
 
 
 def tiered(base: Decimal, tiers: Sequence[Any], count: Decimal, input_tokens: Decimal) -> Decimal:

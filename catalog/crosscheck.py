@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
-from catalog.views import PRECISION, Discrepancy, SourcedPrice
+from catalog.views import Discrepancy, SourcedPrice, percent, split_key, split_source
 
 __all__ = ["compare", "pairs"]
 
@@ -78,8 +78,7 @@ def _free(value: SourcedPrice) -> bool:
 def _name(offering: str) -> str:
     """An offering's model ID without its provider prefix and punctuation, from its key
     (``litellm:bedrock/bedrock/eu.amazon.nova-lite-v1:0`` -> ``euamazonnovalitev10``)."""
-    provider, _, model_id = offering.partition(":")[2].partition("/") if ":" in offering.split("/", 1)[0] \
-        else offering.partition("/")
+    provider, model_id = split_key(split_source(offering)[1])
     model_id = model_id.lower()
     if model_id.startswith(provider.lower() + "/"):
         model_id = model_id[len(provider) + 1:]
@@ -87,9 +86,6 @@ def _name(offering: str) -> str:
 
 
 def _percent(x: Decimal, y: Decimal) -> Decimal | None:
+    """How far apart X and Y are, in percent of the lower; None when it is 0 or less."""
     low, high = min(x, y), max(x, y)
-    if low <= 0:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return ((high - low) / low * 100).quantize(Decimal("0.01"))
+    return None if low <= 0 else percent(low, high)

@@ -52,6 +52,8 @@ from catalog.views import (
     TierView,
     is_suspect,
     offering_key,
+    split_key,
+    split_source,
     tier_name,
 )
 
@@ -70,21 +72,6 @@ _RUN_COLUMNS = (
 )
 _KEYED = "JOIN offerings o ON o.id = {table}.offering_id JOIN providers p ON p.id = o.provider_id " \
          "JOIN models m ON m.id = o.model_ref_id"
-
-
-def split_key(key: str) -> tuple[str, str]:
-    """'provider/model_id' -> (provider, model_id); a key without '/' is ('', key)."""
-    provider, slash, model_id = key.strip().partition("/")
-    return (provider, model_id) if slash else ("", provider)
-
-
-def split_source(key: str) -> tuple[str | None, str]:
-    """'litellm:together_ai/m' -> ('litellm', 'together_ai/m'); a key without a source prefix
-    (what comes before the first ':' holds no '/') -> (None, key)."""
-    head, colon, rest = key.strip().partition(":")
-    if colon and head and "/" not in head and rest:
-        return head.lower(), rest
-    return None, key.strip()
 
 
 class Amount(NamedTuple):
@@ -196,9 +183,11 @@ class Reader:
         include_removed: bool = False,
         source: str | None = None,
         model: str | None = None,
+        stored_model: str | None = None,
     ) -> tuple[str, list[Any]]:
         """FROM ... (JOINS) WHERE for offerings matching QUERY and the filters (SOURCE: one
-        source's; MODEL: one canonical model's, at every provider and source); its parameters."""
+        source's; MODEL: one model, as a person or source writes its key, at every provider and
+        source; STORED_MODEL: a model key as stored, taken as it is); its parameters."""
         # SQLite's LIKE already ignores ASCII case, exactly the folding its lower() does, and is
         # faster without the call; PostgreSQL's LIKE is case-sensitive, so it compares lower().
         fold = (lambda column: f"lower({column})") if self._pg else (lambda column: column)
@@ -218,6 +207,9 @@ class Reader:
 
             where.append("o.model_key = ?")  # as a source would write it: claude-opus-4-6 is claude-opus-4.6
             params.append(model_key(model) or model.strip().lower())
+        if stored_model:
+            where.append("o.model_key = ?")
+            params.append(stored_model)
         for word in words(query):
             # the model-ID test runs once over the (smaller) models table, not once per offering;
             # only fixed column names and placeholders are formatted in, the word is bound
@@ -245,17 +237,15 @@ class Reader:
         category: str | None = None,
         source: str | None = None,
         model: str | None = None,
+        stored_model: str | None = None,
         components: Iterable[str] | None = None,
-        with_related: bool = False,
-        include_removed: bool = False,
     ) -> list[OfferingView]:
-        """Offerings matching QUERY and the filters (current ones unless INCLUDE_REMOVED), with
-        their open prices (only COMPONENTS when given) and, WITH_RELATED, their related keys.
-        Ordered by provider slug, then model ID (then source)."""
-        where, params = self._where(query, provider, category, include_removed=include_removed, source=source,
-                                    model=model)
+        """Current offerings matching QUERY and the filters (as _where), with their open prices
+        (only COMPONENTS when given). Ordered by provider slug, then model ID (then source)."""
+        where, params = self._where(query, provider, category, source=source, model=model,
+                                    stored_model=stored_model)
         rows = self._rows(f"SELECT {_OFFERING_COLUMNS} {where}", params)  # noqa: S608 - values are bound
-        return self._views(rows, components, with_related)
+        return self._views(rows, components, with_related=False)
 
     def _views(self, rows: list[tuple], components: Iterable[str] | None, with_related: bool) -> list[OfferingView]:
         ids = [row[0] for row in rows]
@@ -563,7 +553,7 @@ class Reader:
 
         old = prices(a, "closed_run_id <= ?", b)  # held at A, gone by B
         new = prices(b, "opened_run_id > ?", a)  # held at B, opened since A
-        found: list[PriceChange] = []
+        found: list[tuple[tuple, PriceChange]] = []
         for key in old.keys() | new.keys():
             if key[0] in added or key[0] in removed:
                 continue
@@ -573,7 +563,7 @@ class Reader:
                 continue  # closed and reopened in between (gone and back) with the same value
             both = before is not None and after is not None and before[3] == after[3]
             shown = after or before
-            found.append(PriceChange(
+            found.append(((slug, model_id, components.order(key[1]), key[2]), PriceChange(
                 provider=slug,
                 model_id=model_id,
                 component=tier_name(key[1], key[2], shown[6]),  # type: ignore[index]
@@ -583,14 +573,14 @@ class Reader:
                 unit=shown[4],  # type: ignore[index]
                 suspect=both and (after[5] or is_suspect(before[2], after[2])),  # type: ignore[index]
                 source=source,
-            ))
-        found.sort(key=lambda c: (c.provider, c.model_id, components.order(c.component.split(" ")[0]), c.component))
+            )))
+        found.sort(key=lambda pair: pair[0])  # a component's base price, then its tiers by start
         return ChangeSet(
             from_run=older,
             to_run=newer,
             added=tuple(sorted(added.values())),
             removed=tuple(sorted(removed.values())),
-            price_changes=tuple(found),
+            price_changes=tuple(change for _, change in found),
             source=source,
         )
 
@@ -598,13 +588,10 @@ class Reader:
 
     def source_counts(self) -> dict[str, tuple[RunView | None, int]]:
         """Every source refreshed into this database: its last refresh and current offerings."""
-        out: dict[str, tuple[RunView | None, int]] = {}
-        for (source,) in self._rows("SELECT DISTINCT source FROM crawl_runs"):
-            last = self._rows(f"SELECT {_RUN_COLUMNS} FROM crawl_runs WHERE source = ? ORDER BY id DESC LIMIT 1",  # noqa: S608
-                              [source])
-            count = self._rows("SELECT count(*) FROM offerings WHERE source = ? AND removed_at IS NULL", [source])
-            out[source] = (_run(last[0]) if last else None, int(count[0][0]))
-        return out
+        counts = dict(self._rows("SELECT source, count(*) FROM offerings WHERE removed_at IS NULL GROUP BY source"))
+        last_runs = self._rows(f"SELECT {_RUN_COLUMNS} FROM crawl_runs "  # noqa: S608 - fixed columns
+                               "WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY source)")
+        return {run.source: (run, int(counts.get(run.source, 0))) for run in map(_run, last_runs)}
 
     def crosscheck(self, sources: Sequence[str] | None = None, min_diff: Decimal = Decimal(0)) -> list[Discrepancy]:
         """Every (model, provider, component) that two or more SOURCES (default: all) price
@@ -620,8 +607,7 @@ class Reader:
             params += [s.lower() for s in sources]
         rows = self._rows(  # noqa: S608
             "SELECT o.model_key, o.provider_key, pc.component, o.source, p.slug, m.model_id, pc.amount, pc.currency, "  # noqa: S608
-            "pc.unit, pc.source_url, pc.valid_from, o.source_url FROM offerings o JOIN prices pc ON pc.offering_id = o.id "
-            "JOIN providers p ON p.id = o.provider_id JOIN models m ON m.id = o.model_ref_id "
+            f"pc.unit, pc.source_url, pc.valid_from, o.source_url FROM prices pc {_KEYED.format(table='pc')} "
             f"WHERE {' AND '.join(where)}",
             params,
         )

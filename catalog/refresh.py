@@ -27,8 +27,8 @@ from catalog.db import ensure_schema, make_engine
 from catalog.errors import CatalogError
 from catalog.lock import refresh_lock
 from catalog.schema import CrawlRun, PageProblem
-from catalog.sources import DEFAULT_SOURCE, CrawlReport, RefreshOptions, Source, SourceContext, load_source
-from catalog.views import RunView
+from catalog.sources import CrawlReport, RefreshOptions, Source, SourceContext, load_source
+from catalog.views import DEFAULT_SOURCE, RunView
 from catalog.writer import DEFAULT_BATCH_SIZE, BatchWriter
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from catalog.coltypes import Money, UTCDateTime
 from catalog.limits import ETAG_CHARS, HTTP_DATE_CHARS, LABEL_CHARS, SLUG_CHARS, UNIT_CHARS, URL_CHARS
+from catalog.views import DEFAULT_SOURCE
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,8 +60,7 @@ class Model(Base):
     creator: Mapped[slug | None]
 
 
-#: the source every offering and run had before there were several (catalog.sources)
-DEFAULT_SOURCE = "modelslab"
+#: DEFAULT_SOURCE: the source of every offering and run before there were several
 source_name = Annotated[str, mapped_column(String(32), server_default=DEFAULT_SOURCE)]
 
 

@@ -17,7 +17,6 @@ from catalog.components import costed
 if TYPE_CHECKING:
     from catalog.views import OfferingView
 
-ESCAPE = "\\"
 #: the orders `catalog models --sort` offers
 SORTS = ("name", "price", "added")
 #: what --sort price compares: the first of these an offering prices

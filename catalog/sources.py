@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 #: the entry-point group sources register under
 GROUP = "catalog.sources"
-#: the source `catalog refresh` reads when none is named
-DEFAULT_SOURCE = "modelslab"
 
 
 @dataclass

@@ -19,6 +19,15 @@ PRECISION = 80
 SUSPECT_FACTOR = Decimal(10)
 
 
+def percent(base: Decimal, other: Decimal) -> Decimal | None:
+    """(OTHER - BASE) / BASE in percent, two decimals; None when BASE is 0 (no ratio)."""
+    if base == 0:
+        return None
+    with localcontext() as ctx:  # 1e-12 -> 1e18 is a 33-digit percentage: beyond the default 28
+        ctx.prec = PRECISION
+        return ((other - base) / base * 100).quantize(Decimal("0.01"))
+
+
 def is_suspect(old: Decimal, new: Decimal) -> bool:
     """Whether a move from OLD to NEW is more than SUSPECT_FACTOR either way (or to or from 0)."""
     if old == 0 or new == 0:
@@ -54,7 +63,7 @@ class PriceView:
     suspect: bool = False
 
 
-#: the source whose offering keys need no prefix (catalog.schema.DEFAULT_SOURCE)
+#: the source `catalog refresh` reads when none is named, whose offering keys need no prefix
 DEFAULT_SOURCE = "modelslab"
 
 
@@ -63,6 +72,21 @@ def offering_key(source: str, provider: str, model_id: str) -> str:
     SOURCE:PROVIDER/MODEL_ID for the others (litellm:together_ai/meta-llama/Llama-3.2-3B)."""
     key = f"{provider}/{model_id}"
     return key if source == DEFAULT_SOURCE else f"{source}:{key}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """'provider/model_id' -> (provider, model_id); a key without '/' is ('', key)."""
+    provider, slash, model_id = key.strip().partition("/")
+    return (provider, model_id) if slash else ("", provider)
+
+
+def split_source(key: str) -> tuple[str | None, str]:
+    """'litellm:together_ai/m' -> ('litellm', 'together_ai/m'); a key without a source prefix
+    (what comes before the first ':' holds no '/') -> (None, key)."""
+    head, colon, rest = key.strip().partition(":")
+    if colon and head and "/" not in head and rest:
+        return head.lower(), rest
+    return None, key.strip()
 
 
 @dataclass(frozen=True)
@@ -226,11 +250,7 @@ class PriceChange:
     @property
     def percent(self) -> Decimal | None:
         """(new - old) / old in percent, two decimals; None when there is no ratio."""
-        if self.old is None or self.new is None or self.old == 0:
-            return None
-        with localcontext() as ctx:  # 1e-12 -> 1e18 is a 33-digit percentage: beyond the default 28
-            ctx.prec = PRECISION
-            return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.01"))
+        return None if self.old is None or self.new is None else percent(self.old, self.new)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from catalog import Catalog, Workload
 from catalog.cli import cli
 from catalog.errors import CatalogError, NotFound
 from catalog.identity import provider_key
-from catalog.records import DatedPrices, Fetch, SourceUnchanged, TierPrice
+from catalog.records import DatedPrices, Fetch, PageRecord, SourceUnchanged, TierPrice
 from catalog.schema import Offering, Price
 from tests.source_records import DAY, DOC, SITE, T0, entry, page, refresh
 
@@ -255,3 +255,16 @@ def test_the_csv_exports_read_gives_what_the_views_give(engine, db_url):
         assert list(cat._reader.export_values()) == by_views and len(by_views) == 3
         assert list(cat._reader.export_values(source="litellm")) == [
             export_values(v) for v in cat._reader.iter_offerings(source="litellm", with_related=False)]
+
+
+def test_changed_tiers_are_listed_by_their_start(engine, db_url):
+    def gemini(low: str, high: str) -> PageRecord:
+        return entry("gemini/gemini-x", "gemini", input_per_mtok="1",
+                     tiers=[TierPrice(component="input_per_mtok", start=200_000, basis="above", amount=Decimal(low)),
+                            TierPrice(component="input_per_mtok", start=1_000_000, basis="above", amount=Decimal(high))])
+
+    refresh(engine, "litellm", T0, gemini("2", "3"))
+    refresh(engine, "litellm", T0 + DAY, gemini("2.5", "3.5"))
+    with Catalog.open(db_url) as cat:
+        assert [c.component for c in cat.changes().price_changes] == [
+            "input_per_mtok above 200,000 prompt tokens", "input_per_mtok above 1,000,000 prompt tokens"]

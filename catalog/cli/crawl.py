@@ -11,8 +11,8 @@ import click
 
 from catalog.cli.common import db_option
 from catalog.errors import CatalogError
-from catalog.sources import DEFAULT_SOURCE
 from catalog.text import printable
+from catalog.views import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -13,7 +13,7 @@ from catalog.cli.crawl import source_option
 from catalog.cli.params import catalog_option, json_option
 from catalog.cli.render import Output, print_json
 from catalog.db import ENV_VAR
-from catalog.sources import DEFAULT_SOURCE
+from catalog.views import DEFAULT_SOURCE
 
 #: `changes --fail-on-change` exit status when anything changed (1 and 2 are errors)
 CHANGED_EXIT = 3
