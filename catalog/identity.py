@@ -65,6 +65,8 @@ _QUALIFIER = re.compile(
     r"\d+-x-\d+|max-x-max|(?:\d+|max)-steps|low|medium|high|xhigh|max|hd|standard"
     r"|[a-z]{2}(?:-gov)?-[a-z]+-\d+|\*|\d+-month-commitment|eu|us|us-gov|apac|global|global-standard"
 )
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_AI_SUFFIX = re.compile(r"(?:-ai)+$")
 # the same at the start of a flattened ModelsLab ID, with the '-' after it
 _QUALIFIER_WORD = re.compile(rf"(?:{_QUALIFIER.pattern})-")
 # Bedrock-style model IDs: [geography.]vendor.model, e.g. us.anthropic.claude-3-5-sonnet-20240620-v1:0
@@ -284,13 +286,25 @@ def _path_key(source: str, provider: str | None, path: str) -> str | None:
     return _bare(source, provider, path) if path else None
 
 
-def _drop_qualifiers(segments: list[str], routes: frozenset[str]) -> list[str]:
-    """SEGMENTS without the leading ones that qualify or route rather than name a creator:
-    ``@`` segments (Cloudflare's ``@cf``), qualifiers (``eu``, ``1024-x-1024``, ``high``...) and
-    ROUTES (the provider's route segments in the aliases file); the last one always stays."""
-    while len(segments) > 1 and (
-        segments[0].startswith("@") or _QUALIFIER.fullmatch(segments[0]) or segments[0] in routes
-    ):
+def no_creator(segment: str, route_segments: frozenset[str]) -> bool:
+    """Whether SEGMENT of a key qualifies or routes rather than names a creator: an ``@`` segment
+    (Cloudflare's ``@cf``), a qualifier (``eu``, ``1024-x-1024``, ``high``...) or one of ROUTES
+    (ROUTE_SEGMENTS: the provider's, in the aliases file, :func:`routes`)."""
+    segment = segment.lower()
+    return segment.startswith("@") or bool(_QUALIFIER.fullmatch(segment)) or segment in route_segments
+
+
+@functools.lru_cache(maxsize=1024)
+def routes(source: str, provider: str | None) -> frozenset[str]:
+    """The route segments the aliases file lists for PROVIDER (as SOURCE names it)."""
+    canonical = provider_key(source, provider) if provider else None
+    return frozenset(s for s, p in aliases().routes.get(source, {}).items() if p == canonical)
+
+
+def _drop_qualifiers(segments: list[str], route_segments: frozenset[str]) -> list[str]:
+    """SEGMENTS without the leading ones that are no creator (:func:`no_creator`); the last one
+    always stays."""
+    while len(segments) > 1 and no_creator(segments[0], route_segments):
         segments = segments[1:]
     return segments
 
@@ -329,10 +343,10 @@ def model_key_litellm(key: str, litellm_provider: str | None) -> str | None:
     if provider is None and len(segments) > 1:
         provider = segments.pop(0)
     canonical = provider_key("litellm", provider) if provider else None
-    routes = frozenset(s for s, p in aliases().routes.get("litellm", {}).items() if p == canonical)
-    segments = _drop_qualifiers(segments, routes)
+    its_routes = routes("litellm", provider)
+    segments = _drop_qualifiers(segments, its_routes)
     if len(segments) > 1 and litellm_provider and provider_key("litellm", segments[0]) == canonical:
-        segments = _drop_qualifiers(segments[1:], routes)
+        segments = _drop_qualifiers(segments[1:], its_routes)
     return _path_key("litellm", provider, "/".join(segments))
 
 
@@ -380,6 +394,7 @@ def model_key_genai_prices(provider_id: str, model_id: str) -> str | None:
     return _path_key("genai-prices", provider or None, name)
 
 
+@functools.lru_cache(maxsize=4096)  # pure (the aliases file is read once): a document repeats its providers
 def provider_key(source: str, provider: str | None) -> str | None:
     """The canonical key of PROVIDER as SOURCE names it; None if there is none (no provider, no
     letter or digit in it, or longer than 255 characters).
@@ -398,8 +413,8 @@ def provider_key(source: str, provider: str | None) -> str | None:
     own = table.providers_by_source.get(source, {})
     family = _MODEL_FAMILY_ROUTE.fullmatch(name)
     route = family[1] if family else name
-    slug = re.sub(r"[^a-z0-9]+", "-", route).strip("-")
-    plain = re.sub(r"(?:-ai)+$", "", slug)
+    slug = _NOT_SLUG.sub("-", route).strip("-")
+    plain = _AI_SUFFIX.sub("", slug)
     for form in (name, route, slug, plain):
         for mapping in (own, table.providers):
             if form in mapping:

@@ -123,6 +123,8 @@ def test_redirects_are_followed_on_the_same_origin_only_and_at_most_five():
             return Response.redirect(f"https://127.0.0.1:{site.port}{PATH}", 308)
         if request.path == "/file":
             return Response.redirect("file:///etc/passwd")
+        if request.path == "/port":
+            return Response.redirect("http://example.com:99999/")  # a port no URL can have
         if request.path == "/nowhere":
             return Response(302, b"", content_type=None)
         return None
@@ -136,7 +138,8 @@ def test_redirects_are_followed_on_the_same_origin_only_and_at_most_five():
         origin = f"http://127.0.0.1:{site.port}"
         for path, target, status in (("/away", f"http://localhost:{site.port}{PATH}", 301),
                                      ("/tls", f"https://127.0.0.1:{site.port}{PATH}", 308),
-                                     ("/file", "file:///etc/passwd", 301)):
+                                     ("/file", "file:///etc/passwd", 301),
+                                     ("/port", "http://example.com:99999/", 301)):
             refused = failure(site.url(path))
             assert str(refused) == (
                 f"HTTP {status} redirect to {target} not followed: a document is read from {origin} only "
@@ -144,7 +147,7 @@ def test_redirects_are_followed_on_the_same_origin_only_and_at_most_five():
             assert (refused.answered, refused.requests) == (True, 1)
         assert str(failure(site.url("/nowhere"))) == "HTTP 302 redirect without a Location"
     assert [path for path, _ in log(site)] == [
-        "/old", PATH, *[f"/loop/{i}" for i in range(6)], "/away", "/tls", "/file", "/nowhere"]
+        "/old", PATH, *[f"/loop/{i}" for i in range(6)], "/away", "/tls", "/file", "/port", "/nowhere"]
 
 
 def test_5xx_and_429_are_retried_after_backoff_or_retry_after_then_reported():

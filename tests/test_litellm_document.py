@@ -426,3 +426,18 @@ def test_a_mode_priced_per_page_or_query_is_kept_when_it_states_token_prices():
         "1 entry of mode search (priced per query, which the catalog has no component for): skipped "
         "(e.g. x/zero-token-search)",
     ]
+
+
+@pytest.mark.parametrize(("key", "provider", "creator"), [
+    ("together_ai/meta-llama/Llama-3-8b", "together_ai", "meta-llama"),
+    ("fal_ai/medium/1024-x-768/openai/gpt-image-2", "fal_ai", "openai"),  # quality and size are no creator
+    ("azure/xhigh/gpt-image-1", "azure", None),
+    ("azure/12-month-commitment/gpt-4o", "azure", None),
+    ("azure/doc-intelligence/prebuilt-read", "azure", None),  # routes of the aliases file
+    ("perplexity/preset/pro-search", "perplexity", None),
+    ("fireworks_ai/accounts/acme/models/x", "fireworks_ai", "acme"),
+])
+def test_the_creator_follows_the_identity_rules(key, provider, creator):
+    body = json.dumps({key: {"litellm_provider": provider, "mode": "chat", "input_cost_per_token": 1e-06}})
+    [record] = litellm.parse(body, URL).records
+    assert record.creator == creator

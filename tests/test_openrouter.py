@@ -130,6 +130,22 @@ def test_a_negative_price_is_unknown_with_a_warning():
     assert rec.warnings == [f"prompt price is -1: {why}", f"completion price is -1: {why}"]
 
 
+def test_absurd_numbers_and_thresholds_are_unknown_not_a_crash():
+    """An exponent Decimal cannot hold, a NaN or infinite threshold, non-ASCII digits: each one
+    price (or override) unknown with a warning; the rest of the model is read."""
+    model = {"id": "x/odd", "name": "Odd", "pricing": {
+        "prompt": "1e999999999999999999999", "completion": "\u0661\u0662", "input_cache_read": "0.000001",
+        "overrides": [{"min_prompt_tokens": "Infinity", "prompt": "0.000002"}]}}
+    text = body([model]).replace(b'"Infinity"', b"Infinity")
+    [rec] = parse(text, URL).records
+    assert rec.prices == {"cache_read_per_mtok": Decimal("1")} and rec.tiers == []
+    assert rec.warnings == [
+        "prompt price 1e999999999999999999999: 1e999999999999999999999 is out of range; left unknown",
+        "completion price \u0661\u0662 is not a number; left unknown",
+        'an override without a usable min_prompt_tokens ({"min_prompt_tokens": Infinity, "prompt": "0.000002"}): not read',
+    ]
+
+
 def test_prices_without_a_component_are_listed_not_stored():
     gemini = next(m for m in document()["data"] if m["id"] == "google/gemini-2.5-pro")
     rec = parse(body([gemini]), URL).records[0]

@@ -29,7 +29,6 @@ import time
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from catalog.records import Fetch, Observation, PageFailure, SourceUnchanged
@@ -53,12 +52,9 @@ class ParsedEntries(ParsedDocument):
 class DocumentSource(Source):
     """One JSON document at one URL (``default_site``), parsed by :meth:`parse`."""
 
-    #: how the document is fetched; --timeout replaces its timeout
-    fetch_policy: ClassVar[FetchPolicy] = FetchPolicy()
-
-    def __init__(self, *, policy: FetchPolicy | None = None, sleep: Callable[[float], None] = time.sleep):
-        #: POLICY and SLEEP (the pause between tries) are for tests: load_source uses the defaults
-        self.policy = policy or self.fetch_policy
+    def __init__(self, *, sleep: Callable[[float], None] = time.sleep):
+        #: SLEEP (the pause between tries) is for tests: load_source uses the default
+        self.policy = FetchPolicy()  # how the document is fetched; --timeout replaces its timeout
         self.sleep = sleep
 
     def site_url(self, text: str) -> str:

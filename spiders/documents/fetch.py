@@ -25,6 +25,7 @@ from email.message import Message
 from urllib.parse import urljoin, urlsplit
 
 from catalog.errors import CatalogError
+from spiders.urls import same_site
 
 #: statuses retried (the crawl's RETRY_HTTP_CODES, and any other 5xx)
 RETRY_STATUSES = frozenset({408, 429})
@@ -87,19 +88,16 @@ def fetch_document(
     headers: dict[str, str] | None = None,
     *,
     policy: FetchPolicy | None = None,
-    user_agent: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Fetched:
     """GET URL (with HEADERS, e.g. If-None-Match) under POLICY; 200 or 304, else FetchFailed.
     SLEEP waits between tries (tests pass a recorder, so nothing waits)."""
-    if user_agent is None:
-        from catalog import USER_AGENT
+    from catalog import USER_AGENT  # catalog's lazy names: on use
 
-        user_agent = USER_AGENT
     policy = policy or FetchPolicy()
     state = _State()
     try:
-        return _tries(url, {**(headers or {}), "User-Agent": user_agent}, policy, state, sleep)
+        return _tries(url, {**(headers or {}), "User-Agent": USER_AGENT}, policy, state, sleep)
     except FetchFailed as exc:  # counted over every try, whichever step gave up
         exc.answered = exc.answered or state.answered
         exc.received, exc.requests = state.received, state.requests
@@ -155,12 +153,6 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_NoRedirects)
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
 def _follow(url: str, headers: dict[str, str], policy: FetchPolicy, state: _State) -> Fetched:
     """One try: the request and the redirects it leads to."""
     opener = _opener()
@@ -196,7 +188,7 @@ def _redirect(current: str, headers: Message, status: int, hop: int, policy: Fet
     if not location:
         raise FetchFailed(f"HTTP {status} redirect without a Location", answered=True)
     target = urljoin(current, location.strip())
-    if _origin(target) != _origin(current):
+    if not same_site(target, current):  # the crawl's rule: the same scheme, host and port
         origin = "{}://{}".format(*urlsplit(current)[:2])
         raise FetchFailed(
             f"HTTP {status} redirect to {target} not followed: a document is read from {origin} only "

@@ -54,7 +54,6 @@ from catalog.identity import model_key_genai_prices
 from catalog.records import DatedPrices, PageFailure, PageRecord, TierPrice
 from spiders.documents.base import DocumentSource, ParsedEntries, entry_url
 from spiders.documents.parsed import (
-    MAX_TIER_START,
     DocumentError,
     brief,
     counted,
@@ -62,6 +61,7 @@ from spiders.documents.parsed import (
     load_json,
     money,
     refused,
+    tier_start,
 )
 
 #: genai-prices price key -> (component, places the point moves)
@@ -291,22 +291,22 @@ class _Reader:
 def _tiers(raw: list, component: str, shift: int, where: str, warnings: list[str]) -> list[TierPrice]:
     tiers: dict[int, TierPrice] = {}
     for tier in raw:
-        start = tier.get("start") if isinstance(tier, dict) else None
-        if not (isinstance(start, Decimal) and start.is_finite() and start == start.to_integral_value()
-                and 0 < start <= MAX_TIER_START):
-            warnings.append(f"{where}: a tier starting at {brief(start, quote=True)}, not a positive whole number "
-                            "of input tokens; not read")
+        raw_start = tier.get("start") if isinstance(tier, dict) else None
+        start = tier_start(raw_start) if isinstance(raw_start, Decimal) else None
+        if start is None:
+            warnings.append(f"{where}: a tier starting at {brief(raw_start, quote=True)}, not a positive whole "
+                            "number of input tokens; not read")
             continue
         amount, note = money(tier.get("price"), shift)
         if amount is None:
-            warnings.append(f"{where} above {int(start)} tokens: {note}; left unknown")
+            warnings.append(f"{where} above {start} tokens: {note}; left unknown")
             continue
         if note:
-            warnings.append(f"{where} above {int(start)} tokens: {note}")
-        known = tiers.setdefault(int(start), TierPrice(component=component, start=int(start), basis="above",
+            warnings.append(f"{where} above {start} tokens: {note}")
+        known = tiers.setdefault(start, TierPrice(component=component, start=start, basis="above",
                                                        amount=amount))
         if known.amount != amount:
-            warnings.append(f"{where}: two tiers above {int(start)} tokens; {known.amount} kept")
+            warnings.append(f"{where}: two tiers above {start} tokens; {known.amount} kept")
     return list(tiers.values())
 
 

@@ -73,11 +73,10 @@ from typing import Any, ClassVar
 from pydantic import ValidationError
 
 from catalog.components import document_fields, order
-from catalog.identity import model_key_litellm
+from catalog.identity import model_key_litellm, no_creator, routes
 from catalog.records import PageFailure, PageRecord, TierPrice
 from spiders.documents.base import DocumentSource, ParsedEntries, entry_url
 from spiders.documents.parsed import (
-    MAX_TIER_START,
     DocumentError,
     brief,
     counted,
@@ -85,6 +84,7 @@ from spiders.documents.parsed import (
     load_json,
     money,
     refused,
+    tier_start,
 )
 
 #: keys that are not models
@@ -106,12 +106,11 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "audio_speech": ("Audio Models", "Text to Speech"),
     "realtime": ("Audio Models", "Speech to Speech"),
 }
-#: per-token fields -> component (amount x 1,000,000)
-TOKEN_FIELDS = {field: component for field, (component, _) in document_fields(
+#: per-token fields -> (component, places the point moves: per token -> per 1M tokens is 6)
+TOKEN_FIELDS: dict[str, tuple[str, int]] = document_fields(
     "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
     "cache_creation_input_token_cost", "input_cost_per_token_batches", "output_cost_per_token_batches",
-).items()}
-_PER_MTOK = 6  # places the point moves: per token -> per 1M tokens
+)
 _IMAGE_MODES = {"image_generation", "image_edit"}
 _AUDIO_IN_MODES = {"audio_transcription", "realtime"}
 #: ``<field>_above_<N>k_tokens[_batches]`` (N thousand) or ``..._above_<N>_tokens`` (N), as LiteLLM's
@@ -120,10 +119,6 @@ _TIER_KEY = re.compile(r"(?P<base>.+?)_above_(?P<count>[0-9]{1,12})(?P<k>k?)_tok
 #: providers whose tiers apply from the threshold on, not only above it (LiteLLM's
 #: ``_INCLUSIVE_THRESHOLD_PROVIDERS``: xAI bills the higher tier once the prompt reaches it)
 INCLUSIVE_PROVIDERS = frozenset({"xai"})
-#: key segments that are a size, quality, region, data zone, route or wildcard, never a creator
-_NOT_CREATOR = re.compile(r"(\d+|max)-x-(\d+|max)|\d+-steps|max-steps|low|medium|high|standard|hd|\*"
-                          r"|[a-z]{2}(-gov)?-[a-z]+-\d+|(us|eu|global|apac)(-[a-z]+)?|streaming|speech|invoke"
-                          r"|claude_platform")
 
 
 #: where LiteLLM publishes the map
@@ -229,9 +224,10 @@ def _entry(key: str, entry: Any, url: str, unread: Counter[str]) -> PageRecord |
             else:
                 prices[component] = amount
         else:
-            start = int(tier["count"]) * (1000 if tier["k"] else 1)
-            if not 0 < start <= MAX_TIER_START:
-                warnings.append(f"{name}: a tier starting at {start} input tokens; not read")
+            count = int(tier["count"]) * (1000 if tier["k"] else 1)
+            start = tier_start(count)
+            if start is None:
+                warnings.append(f"{name}: a tier starting at {count} input tokens; not read")
             else:
                 _add_tier(tiers, component, start, amount, name, warnings)
     if unpriced_mode:
@@ -281,7 +277,7 @@ def _is_price_field(name: str) -> bool:
 def _component(name: str, entry: dict, mode: str | None) -> tuple[str, int] | None:
     """The component price field NAME sets in an entry of MODE, and the places its point moves."""
     if name in TOKEN_FIELDS:
-        return TOKEN_FIELDS[name], _PER_MTOK
+        return TOKEN_FIELDS[name]
     if name == "output_cost_per_image":
         return "per_image", 0
     if name == "input_cost_per_image" and mode in _IMAGE_MODES and "output_cost_per_image" not in entry:
@@ -319,11 +315,10 @@ def _ranges(raw: Any, entry: dict, mode: str | None, prices: dict[str, Decimal],
                 and all(isinstance(b, Decimal) and b.is_finite() for b in bounds)):
             warnings.append(f"tiered_pricing: a step without a [start, end] token range ({brief(step)}); not read")
             continue
-        first = bounds[0]
-        if first < 0 or first != first.to_integral_value() or first > MAX_TIER_START:
-            warnings.append(f"tiered_pricing: a range starting at {brief(first)} tokens; not read")
+        start = tier_start(bounds[0], zero=True)
+        if start is None:
+            warnings.append(f"tiered_pricing: a range starting at {brief(bounds[0])} tokens; not read")
             continue
-        start = int(first)
         for name, value in step.items():
             if name == "range":
                 continue
@@ -356,13 +351,17 @@ def _add_tier(tiers: dict[tuple[str, int], Decimal], component: str, start: int,
 
 
 def _creator(key: str, provider: str) -> str | None:
-    """The organisation an ``org/model`` key names after its provider prefix, if any."""
+    """The organisation an ``org/model`` key names after its provider prefix and the segments that
+    are no creator (catalog.identity's rules: sizes, qualities, regions, the provider's routes), if any."""
     parts = key.split("/")
     route = parts[0].replace("-", "_")
     if route == provider or provider.startswith((route + "-", route + "_")):  # vertex_ai-anthropic_models
         parts = parts[1:]
+    not_creators = routes("litellm", provider)
+    while len(parts) > 2 and no_creator(parts[0], not_creators):
+        parts = parts[1:]
     if len(parts) >= 4 and parts[0] == "accounts" and parts[2] == "models":
         return None if parts[1] == "fireworks" else parts[1] or None
-    if len(parts) == 2 and parts[0] and parts[1] and not _NOT_CREATOR.fullmatch(parts[0]):
+    if len(parts) == 2 and parts[0] and parts[1] and not no_creator(parts[0], not_creators):
         return parts[0]
     return None

@@ -56,13 +56,23 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
-
 from catalog.components import document_fields, order
 from catalog.identity import model_key_openrouter
 from catalog.records import PageFailure, PageRecord, TierPrice
 from spiders.documents.base import DocumentSource, ParsedEntries, entry_url
-from spiders.documents.parsed import PLACES, DocumentError, brief, counted, examples, load_json, money
+from spiders.documents.parsed import (
+    PLACES,
+    DocumentError,
+    OutOfRange,
+    brief,
+    counted,
+    examples,
+    load_json,
+    money,
+    number,
+    refused,
+    tier_start,
+)
 
 DEFAULT_URL = "https://openrouter.ai/api/v1/models"
 PROVIDER = "openrouter"
@@ -72,11 +82,10 @@ PRICED: dict[str, tuple[str, int]] = document_fields("prompt", "completion", "in
                                                      "input_cache_write", "request")
 TIERS_KEY = "overrides"
 TIER_START_KEY = "min_prompt_tokens"
-#: the largest tier threshold kept (a larger one is not a prompt any model takes)
-MAX_TIER_START = 1_000_000_000
 DESCRIPTION_CHARS = 300
 #: a price as OpenRouter writes it: a decimal number, optionally signed or with an exponent
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# (ASCII digits only: "١٢" is no price)
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", re.ASCII)
 
 
 
@@ -116,7 +125,7 @@ def parse(body: bytes | str, url: str) -> ParsedEntries:
             parsed.records.append(_record(entry, model_id, url))
         except ValueError as exc:  # pydantic's ValidationError included
             parsed.failures.append(PageFailure(
-                url=entry_url(url, model_id), reason=_reason(exc), provider=PROVIDER, model_id=model_id,
+                url=entry_url(url, model_id), reason=refused(exc, "not stored"), provider=PROVIDER, model_id=model_id,
                 http_status=200,
             ))
     if no_id:
@@ -177,17 +186,17 @@ def _record(entry: dict, model_id: str, url: str) -> PageRecord:
 
 def _price(key: str, value: Any, shift: int, warnings: list[str], where: str = "") -> Decimal | None:
     """VALUE of pricing KEY moved SHIFT places, exact; None (and a warning) when unknown."""
-    number = _number(value)
-    if number is None:
+    read = _number(value)
+    if read is None:
         warnings.append(f"{key}{where} price {brief(value)} is not a number; left unknown")
         return None
-    if number < 0:
+    if isinstance(read, Decimal) and read.is_finite() and read < 0:
         warnings.append(
             f"{key}{where} price is {brief(value)}: OpenRouter's mark for a price that varies (a router "
             "charges what the model it picks costs); left unknown"
         )
         return None
-    amount, note = money(number, shift)
+    amount, note = money(read, shift)
     if amount is None:
         warnings.append(f"{key}{where} price {brief(value)}: {note}; left unknown")
     elif note:  # more decimal places than the catalog keeps (float noise in the document)
@@ -195,20 +204,21 @@ def _price(key: str, value: Any, shift: int, warnings: list[str], where: str = "
     return amount
 
 
-def _number(value: Any) -> Decimal | None:
-    """A price as a Decimal of its exact text (a string, or a JSON number load_json read as one)."""
-    if isinstance(value, Decimal):
+def _number(value: Any) -> Decimal | OutOfRange | None:
+    """A price as a Decimal of its exact text (a string, or a JSON number load_json read as one);
+    OutOfRange for one whose exponent Decimal cannot hold (money() calls it unreadable)."""
+    if isinstance(value, Decimal | OutOfRange):
         return value
     if isinstance(value, str) and _NUMBER_RE.fullmatch(value.strip()):
-        return Decimal(value.strip())
+        return number(value.strip())
     return None
 
 
 def _unread(key: str, value: Any, unread: list[str], where: str = "") -> None:
-    number = _number(value)
-    if number is not None and number.is_zero():
+    read = _number(value)
+    if isinstance(read, Decimal) and read.is_zero():
         return  # free, and not a component: nothing to tell
-    shown = brief(value) if number is not None else f"{brief(value)} (not a price)"
+    shown = brief(value) if read is not None else f"{brief(value)} (not a price)"
     unread.append(f"{brief(key, 40)} {shown}{where}")
 
 
@@ -221,12 +231,10 @@ def _tiers(overrides: Any, warnings: list[str], unread: list[str]) -> list[TierP
         return []
     tiers: dict[tuple[str, int], TierPrice] = {}
     for override in overrides:
-        start = override.get(TIER_START_KEY) if isinstance(override, dict) else None
-        if not (isinstance(start, Decimal | int) and not isinstance(start, bool) and start == int(start)
-                and 0 < start <= MAX_TIER_START):
+        start = tier_start(override.get(TIER_START_KEY)) if isinstance(override, dict) else None
+        if start is None:
             warnings.append(f"an override without a usable {TIER_START_KEY} ({brief(override)}): not read")
             continue
-        start = int(start)
         where = f" from {start} prompt tokens"
         for key, value in override.items():
             if key == TIER_START_KEY:
@@ -286,15 +294,6 @@ def _description(value: Any) -> str | None:
     if len(text) <= DESCRIPTION_CHARS:
         return text or None
     return text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "..."
-
-
-def _reason(exc: ValueError) -> str:
-    """Why a record could not be built, in one line."""
-    if isinstance(exc, ValidationError) and exc.errors():
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "record"
-        return f"not stored: {where}: {first.get('msg', 'invalid')}"
-    return f"not stored: {exc}"
 
 
 def _json_type(value: Any) -> str:

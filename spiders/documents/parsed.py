@@ -50,7 +50,7 @@ class OutOfRange:
     text: str
 
 
-def _number(text: str) -> Decimal | OutOfRange:
+def number(text: str) -> Decimal | OutOfRange:
     try:
         return Decimal(text)
     except ArithmeticError:  # one absurd number is one unreadable price, not an unreadable document
@@ -61,7 +61,7 @@ def load_json(body: bytes | str, what: str) -> Any:
     """BODY parsed as JSON with every number a Decimal as written (NaN and Infinity included, to be
     refused as prices later). DocumentError naming WHAT when it is not JSON."""
     try:
-        return json.loads(body, parse_float=_number, parse_int=_number, parse_constant=Decimal)
+        return json.loads(body, parse_float=number, parse_int=number, parse_constant=Decimal)
     except (ValueError, ArithmeticError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
         reason = stored(str(exc))[:200] or type(exc).__name__
         raise DocumentError(
@@ -168,6 +168,16 @@ def _render(value: Any, parts: list[str], budget: int) -> int:
     return budget - len(text)
 
 
+def tier_start(value: Any, *, zero: bool = False) -> int | None:
+    """VALUE as a long-context tier's threshold in input tokens: a whole JSON number (read as
+    Decimal, or an int) above 0 (or 0 too, with ZERO) and at most MAX_TIER_START; else None."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return None
+    if isinstance(value, Decimal) and not (value.is_finite() and value == value.to_integral_value()):
+        return None
+    return int(value) if (0 <= value if zero else 0 < value) and value <= MAX_TIER_START else None
+
+
 def counted(count: int, one: str, many: str | None = None) -> str:
     """'1 entry' / '3 entries'."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
@@ -179,10 +189,10 @@ def examples(names: list[str], limit: int = 3) -> str:
     return shown + (", ..." if len(names) > limit else "")
 
 
-def refused(exc: ValidationError) -> str:
-    """Why the catalog refused a record, in one line: the first field and its error."""
-    errors = exc.errors()
+def refused(exc: ValueError, verb: str = "refused") -> str:
+    """Why the catalog refused a record, in one line: VERB, the first field and its error."""
+    errors = exc.errors() if isinstance(exc, ValidationError) else []
     if not errors:
-        return f"refused: {exc}"
+        return f"{verb}: {exc}"
     where = ".".join(str(p) for p in errors[0].get("loc", ())) or "record"
-    return f"refused: {where}: {errors[0].get('msg', 'invalid')}"
+    return f"{verb}: {where}: {errors[0].get('msg', 'invalid')}"
