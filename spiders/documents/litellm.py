@@ -188,8 +188,9 @@ def _entry(key: str, entry: Any, url: str, unread: Counter[str]) -> PageRecord |
     # OCR model also priced per token is a model with token prices)
     unpriced_mode = _Skip(f"of mode {mode} (priced {UNPRICED_MODES[mode]}, which the catalog has no component for)"
                           ) if mode in UNPRICED_MODES else None
+    document_unread = unread
     if unpriced_mode:  # its unread fields count only if it is kept
-        counted, unread = unread, Counter()
+        unread = Counter()
     prices: dict[str, Decimal] = {}
     tiers: dict[tuple[str, int], Decimal] = {}
     warnings: list[str] = []
@@ -233,7 +234,7 @@ def _entry(key: str, entry: Any, url: str, unread: Counter[str]) -> PageRecord |
     if unpriced_mode:
         if not any(prices.values()) and not any(tiers.values()):
             return unpriced_mode
-        counted.update(unread)
+        document_unread.update(unread)
     if (prices or tiers) and elsewhere and not any(prices.values()) and not any(tiers.values()):
         # e.g. a reranker's 0.0 token prices beside its input_cost_per_query: placeholders, not free
         return _Skip("priced in units the catalog has no component for, with zeros in the others (placeholders)")
