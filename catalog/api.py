@@ -144,7 +144,7 @@ class Catalog:
         def write(stream: IO[str]) -> int:
             if format == "csv":
                 return exporter.write_csv(rows(), stream, raw=raw)
-            return exporter.write(format, rows(), stream, raw=raw)
+            return exporter.write_json(rows(), stream)
 
         if isinstance(out, str | os.PathLike):
             return exporter.write_file(Path(out), write)
@@ -234,7 +234,9 @@ class Catalog:
                 raise CatalogError(f"a crosscheck compares two or more sources, not only {names[0]}: give "
                                    "--source twice (e.g. --source modelslab --source litellm), or none for all")
             sources = names
-        return self._reader.crosscheck(sources, Decimal(min_diff))
+        from catalog.units import parse_percent
+
+        return self._reader.crosscheck(sources, parse_percent(min_diff))
 
     def _known_sources(self) -> set[str]:
         """The sources a refresh can read (installed) or has read (in this database)."""

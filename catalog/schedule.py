@@ -23,6 +23,7 @@ from pathlib import Path
 
 from catalog import db
 from catalog.errors import CatalogError
+from catalog.views import DEFAULT_SOURCE
 
 UNIT = "catalog-refresh"
 #: cron cannot repeat at intervals that do not divide the hour or the day evenly
@@ -257,16 +258,25 @@ class Plan:
 def plan(
     every: Interval,
     *,
-    refresh: tuple[str, ...],
     db_url: str,
     executable: list[str],
+    source: str = DEFAULT_SOURCE,
+    site: str | None = None,
+    every_source: bool = False,
     log: Path | None = None,
     env_file: Path | None = None,
 ) -> Plan:
-    """The scheduled command: EXECUTABLE refresh REFRESH... --db DB_URL (REFRESH: ``--site URL``,
-    ``--source NAME --site URL`` or ``--all``), where DB_URL goes without its password; or with
-    ENV_FILE (which write_env_file filled), no --db at all."""
+    """The scheduled command: EXECUTABLE refresh --site SITE (SOURCE's own when None; --source
+    SOURCE before it unless the default; ``--all`` with EVERY_SOURCE) --db DB_URL, where DB_URL
+    goes without its password; or with ENV_FILE (which write_env_file filled), no --db at all."""
     log = log or log_dir() / "refresh.log"
+    if every_source:
+        refresh: tuple[str, ...] = ("--all",)
+    else:
+        from catalog.sources import load_source
+
+        named = () if source == DEFAULT_SOURCE else ("--source", source)
+        refresh = (*named, "--site", site or load_source(source).default_site)
     command = (*executable, "refresh", *refresh)
     if env_file is not None:
         notes = (

@@ -171,3 +171,8 @@ def load_source(name: str) -> Source:
             "reinstall the package that provides it"
         ) from None
     return cls() if isinstance(cls, type) else cls
+
+
+def load_sources() -> list[Source]:
+    """Every installed source (`catalog refresh --all`), by name."""
+    return [load_source(name) for name in source_names()]

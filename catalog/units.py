@@ -53,6 +53,20 @@ def parse_count(text: str, *, whole: bool = True) -> Decimal:
     return Decimal(plain)  # without insignificant zeros; normalize() would round past 28 digits
 
 
+def parse_percent(value: Decimal | int | str) -> Decimal:
+    """A difference in percent (5, 2.5, "5%", 0) as a Decimal; ValueError naming the form."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        number = Decimal(value)
+    else:
+        try:
+            number = Decimal(str(value).strip().removesuffix("%"))
+        except ArithmeticError:
+            raise ValueError(f"{value!r} is not a percentage; give a number such as 5 or 2.5") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{value!r} is not a percentage >= 0")
+    return number
+
+
 def group_digits(value: Decimal) -> str:
     """A count for people: 1000000 -> 1,000,000; 2.5 -> 2.5."""
     if value == value.to_integral_value():

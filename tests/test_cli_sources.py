@@ -120,7 +120,7 @@ def test_refresh_all_reads_every_source_in_turn_and_fails_if_one_failed(db_url, 
             DocumentSite(tmp_path, "litellm.json", path="/litellm.json") as served:
         sources = [OpenRouterSource(), LiteLLMSource()]
         sources[0].default_site, sources[1].default_site = openrouter.document_url, served.document_url
-        monkeypatch.setattr("catalog.cli.crawl._all_sources", lambda: sources)
+        monkeypatch.setattr("catalog.sources.load_sources", lambda: sources)
         first = run("refresh", "--all", db_url=db_url)
         assert first.exit_code == 0, first.output
         summaries = [line for line in first.output.splitlines() if line.startswith("Refresh ")]
@@ -145,10 +145,11 @@ def test_refresh_all_reads_every_source_in_turn_and_fails_if_one_failed(db_url, 
 
 
 @pytest.mark.parametrize("extra", [["--site", "http://127.0.0.1:1/"], ["--sample"], ["--source", "litellm"]])
-def test_refresh_all_with_one_sources_options_is_a_usage_error(sqlite_url, extra):
+def test_refresh_all_with_one_sources_options_is_a_usage_error(sqlite_url, extra, tmp_path):
     printed = run("refresh", "--all", *extra, db_url=sqlite_url)
     assert printed.exit_code == 2
     assert "--all" in printed.output.splitlines()[-1]
+    assert list(tmp_path.iterdir()) == []  # said before any database is made
 
 
 @pytest.mark.parametrize("command", [["refresh"], ["schedule", "--every", "1d"]])

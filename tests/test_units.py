@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import click
@@ -78,3 +79,21 @@ def test_count_type_reports_the_option_and_exits_2():
     zero = runner.invoke(command, ["--calls", "0"])
     assert zero.exit_code == 2
     assert zero.output.splitlines()[-1] == f"Error: Invalid value for '--calls': '0' is less than 1; {WHOLE}"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("5", "5"), ("2.5%", "2.5"), (0, "0"), (Decimal("1.25"), "1.25")])
+def test_a_percentage_is_read_exactly(value, expected):
+    from catalog.units import parse_percent
+
+    assert parse_percent(value) == Decimal(expected)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("five", "'five' is not a percentage; give a number such as 5 or 2.5"),
+    ("-5", "'-5' is not a percentage >= 0"), ("nan", "'nan' is not a percentage >= 0"),
+])
+def test_what_is_no_percentage_is_refused_naming_it(value, message):
+    from catalog.units import parse_percent
+
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        parse_percent(value)

@@ -1,22 +1,15 @@
-"""What every command shares: the group that translates errors, --db, option types."""
+"""What every command shares: the group that translates errors, and --db."""
 
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
 from catalog import db
 from catalog.errors import CatalogError
-from catalog.siteurl import site_root
 
 
 class CatalogGroup(click.Group):
@@ -95,6 +88,10 @@ def _discard_stdout() -> None:
         pass
 
 
+#: the exit status of `changes --fail-on-change` and `crosscheck --fail-on-discrepancy` when they
+#: found something (1 and 2 are errors): an alert from cron
+ALERT_EXIT = 3
+
 #: where the --db option leaves its value for CatalogGroup's messages (ctx.meta is shared by all contexts)
 _DB_URL_KEY = "catalog.db_url"
 
@@ -113,7 +110,7 @@ def _remember_db_url(ctx: click.Context, _param: click.Parameter, value: str | N
     return value
 
 
-#: the --db option itself; db_option (and the fast readers' option) build on it
+#: the --db option: `refresh` resolves it, the readers open it (catalog.cli.params)
 db_url_option = click.option(
     "--db",
     "db_url",
@@ -121,32 +118,3 @@ db_url_option = click.option(
     envvar=db.ENV_VAR,
     help=f"Database URL (default: a SQLite file in the user data folder; env {db.ENV_VAR}).",
 )
-
-
-def db_option(func: Callable) -> Callable:
-    """--db URL (or $CATALOG_DATABASE_URL); the command receives an Engine with a migrated schema."""
-
-    @db_url_option
-    @functools.wraps(func)
-    def wrapper(db_url: str | None, **kwargs):
-        return func(engine=open_engine(db_url), **kwargs)
-
-    return wrapper
-
-
-def open_engine(db_url: str | None) -> Engine:
-    engine = db.make_engine(db.resolve_url(db_url))
-    db.ensure_schema(engine)
-    return engine
-
-
-class SiteURL(click.ParamType):
-    """An http(s) URL of a catalog site's root, e.g. https://modelslab.com."""
-
-    name = "URL"
-
-    def convert(self, value, param, ctx):
-        try:
-            return site_root(value)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)

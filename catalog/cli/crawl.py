@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from catalog.cli.common import db_option
+from catalog import db
+from catalog.cli.common import db_url_option
+from catalog.cli.render import counted
 from catalog.errors import CatalogError
 from catalog.text import printable
 from catalog.views import DEFAULT_SOURCE
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from catalog.refresh import Refreshed
     from catalog.sources import Source
 
@@ -34,7 +34,7 @@ def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     """--site as the source reads it (a site's root for modelslab); --source is eager, so known here."""
     if value is None:
         return None
-    if ctx.params.get("every_source"):  # --all is eager: said before --site is judged as a URL
+    if ctx.params.get("every_source"):
         raise click.UsageError("--all reads every source from its own site: drop --site", ctx)
     try:
         return ctx.params["source"].site_url(value)
@@ -43,7 +43,12 @@ def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 def source_option(func):
-    """--source NAME (an installed source, given to the command) and --site URL (read that source's way)."""
+    """--source NAME (an installed source, given to the command), --site URL (read that source's
+    way) and --all (every installed source, each from its own site: see reject_with_all)."""
+    func = click.option(
+        "--all", "every_source", is_flag=True, is_eager=True,  # said before --site is judged as a URL
+        help="Every installed source in turn, each from its own site (`catalog sources`).",
+    )(func)
     func = click.option(
         "--site",
         metavar="URL",
@@ -62,12 +67,20 @@ def source_option(func):
     )(func)
 
 
+def reject_with_all(every_source: bool, *, sample: bool = False) -> None:
+    """A usage error for what --all cannot go with: a --source (--site: its callback) or --sample."""
+    if not every_source:
+        return
+    if click.get_current_context().get_parameter_source("source") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--all reads every source from its own site: drop --source")
+    if sample:
+        raise click.UsageError("--all reads every source from its own site: drop --sample")
+
+
 @click.command()
-@db_option
+@db_url_option
 @source_option
 @click.option("--sample", is_flag=True, help="Read the sample shipped with the source (offline).")
-@click.option("--all", "every_source", is_flag=True, is_eager=True,
-              help="Refresh every installed source in turn, each from its own site (`catalog sources`).")
 @click.option("--concurrency", type=click.IntRange(1, 64), help="Parallel requests to the site (default 8).")
 @click.option("--delay", type=click.FloatRange(0, 60), help="Seconds between requests to the site.")
 @click.option(
@@ -89,7 +102,7 @@ def source_option(func):
 )
 @click.option("--verbose", "-v", is_flag=True, help="Show the source's log (Scrapy's warnings and errors) on stderr.")
 def refresh(
-    engine: Engine,
+    db_url: str | None,
     source: Source,
     site: str | None,
     sample: bool,
@@ -114,32 +127,22 @@ def refresh(
       catalog refresh --source openrouter
       catalog refresh --all
     """
-    from catalog.refresh import run_refresh
-    from catalog.sources import RefreshOptions
+    from catalog.refresh import refresh_catalog
+    from catalog.sources import load_sources
 
-    options = RefreshOptions(
-        max_pages=max_pages, allow_mass_removal=allow_mass_removal, concurrency=concurrency, delay=delay,
-        timeout=timeout, verbose=verbose,
-    )
-    if every_source:
-        given = click.get_current_context().get_parameter_source("source") is not click.core.ParameterSource.DEFAULT
-        if site or sample or given:
-            raise click.UsageError("--all reads every source from its own site: drop --source, --site and --sample")
+    reject_with_all(every_source, sample=sample)  # before the database is made
+    options = {"max_pages": max_pages, "allow_mass_removal": allow_mass_removal, "concurrency": concurrency,
+               "delay": delay, "timeout": timeout, "verbose": verbose}
+    url = db.resolve_url(db_url)
     progress = _Progress(enabled=sys.stderr.isatty())
     results = []
-    for each in _all_sources() if every_source else [source]:
-        with each.sample() if sample else contextlib.nullcontext(site) as url:
-            results.append(run_refresh(engine, each, site=url, options=options, on_item=progress.tick))
+    for each in load_sources() if every_source else [source]:
+        with each.sample() if sample else contextlib.nullcontext(site) as where:
+            results.append(refresh_catalog(url, source=each, site=where, on_item=progress.tick, **options))
         progress.close()
         click.echo(printable(format_summary(results[-1], verbose=verbose)))  # URLs and reasons can quote page text
     if not all(result.ok for result in results):
         sys.exit(1)
-
-
-def _all_sources() -> list[Source]:
-    from catalog.sources import load_source, source_names
-
-    return [load_source(name) for name in source_names()]
 
 
 class _Progress:
@@ -180,13 +183,9 @@ def format_summary(result: Refreshed, *, verbose: bool = False) -> str:
         lines.append(f"Note: {s.error}")
     notes = result.report.stats.get("notes") if result.report else None
     if notes and not verbose:  # a document's entries skipped or read in part (with -v, on stderr already)
-        lines.append(f"Note: {_n(len(notes), 'note')} on the document (entries skipped, prices not read); "
+        lines.append(f"Note: {counted(len(notes), 'note')} on the document (entries skipped, prices not read); "
                      "--verbose lists them")
     return "\n".join(lines)
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _size(n: int) -> str:

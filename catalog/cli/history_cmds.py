@@ -9,14 +9,11 @@ import sys
 import click
 
 import catalog.cli.render as render
-from catalog.cli.crawl import source_option
+from catalog.cli.common import ALERT_EXIT
+from catalog.cli.crawl import reject_with_all, source_option
 from catalog.cli.params import catalog_option, json_option
 from catalog.cli.render import Output, print_json
 from catalog.db import ENV_VAR
-from catalog.views import DEFAULT_SOURCE
-
-#: `changes --fail-on-change` exit status when anything changed (1 and 2 are errors)
-CHANGED_EXIT = 3
 
 
 class RunOrDate(click.ParamType):
@@ -75,7 +72,7 @@ def history(cat, key: str, as_json: bool) -> None:
 @click.option("--source", "-s", metavar="NAME",
               help="The source whose refreshes to compare (default: the source of the last complete refresh).")
 @json_option
-@click.option("--fail-on-change", is_flag=True, help=f"Exit {CHANGED_EXIT} when anything changed (for alerts from cron).")
+@click.option("--fail-on-change", is_flag=True, help=f"Exit {ALERT_EXIT} when anything changed (for alerts from cron).")
 @catalog_option
 def changes(cat, since, source, as_json: bool, fail_on_change: bool) -> None:
     """What changed between two complete refreshes (default: the last two): offerings added and
@@ -93,7 +90,7 @@ def changes(cat, since, source, as_json: bool, fail_on_change: bool) -> None:
     else:
         Output().lines(render.changes_lines(found))
     if fail_on_change and found.changed:
-        sys.exit(CHANGED_EXIT)
+        sys.exit(ALERT_EXIT)
 
 
 # --- runs ---------------------------------------------------------------------------------------
@@ -147,7 +144,6 @@ class Every(click.ParamType):
 @click.command()
 @click.option("--every", type=Every(), required=True, help="How often: e.g. 30m, 6h or 1d.")
 @source_option
-@click.option("--all", "every_source", is_flag=True, help="Refresh every installed source in turn (`refresh --all`).")
 @click.option("--db", "db_url", metavar="URL", envvar=ENV_VAR,
               help=f"Database URL the refresh writes to (default: as every command; env {ENV_VAR}).")
 @click.option("--only", type=click.Choice(["cron", "service", "timer"]),
@@ -170,17 +166,11 @@ def schedule(every, source, site: str | None, every_source: bool, db_url: str | 
     """
     from catalog import schedule as sched
 
-    if every_source:
-        given = click.get_current_context().get_parameter_source("source") is not click.core.ParameterSource.DEFAULT
-        if site or given:
-            raise click.UsageError("--all refreshes every source from its own site: drop --source and --site")
-        refresh = ("--all",)
-    else:
-        named = () if source.name == DEFAULT_SOURCE else ("--source", source.name)
-        refresh = (*named, "--site", site or source.default_site)
+    reject_with_all(every_source)
     url = sched.absolute_db_url(db_url)
     written = sched.write_env_file(env_file, url) if env_file is not None else None
-    plan = sched.plan(every, refresh=refresh, db_url=url, executable=sched.catalog_executable(), env_file=written)
+    plan = sched.plan(every, source=source.name, site=site, every_source=every_source, db_url=url,
+                      executable=sched.catalog_executable(), env_file=written)
     if only:
         click.echo(plan.note, nl=False, err=True)  # so `--only cron > file` holds the line alone
         click.echo(plan.part(only), nl=False)

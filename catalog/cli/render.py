@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 
+from catalog.export import plain as exact  # a decimal digit for digit, never in exponent form
 from catalog.text import printable
 from catalog.views import DEFAULT_SOURCE, offering_key
 
@@ -39,12 +40,6 @@ def clean(text: Any) -> str:
     if text.isprintable():  # the common case; isprintable() is False for every character removed
         return text
     return _SPACING.sub(" ", printable(text)).strip()
-
-
-def exact(amount: Decimal) -> str:
-    """A decimal digit for digit, never in exponent form (1E-7 -> 0.0000001)."""
-    text = str(amount)  # the same digits as format(amount, "f") unless in exponent form; 4x faster
-    return format(amount, "f") if "E" in text else text
 
 
 def rounded(amount: Decimal, significant: int = 4) -> str:
@@ -227,8 +222,9 @@ def when(moment: Any, empty: str = "now") -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else empty
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def counted(count: int, noun: str) -> str:
+    """'1 price' / '1,234 prices'."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 # --- offerings (models, show) ---------------------------------------------------------------------
@@ -450,9 +446,17 @@ def _cost_parts(ranking: Any) -> list[Any]:
     from catalog.components import PER_CALL, by_name
 
     shown = [by_name(c) for c in ranking.workload.components]
-    if PER_CALL not in shown and any(PER_CALL.name in q.parts for q in ranking.ordered()):
+    quotes = (q for ranked in (*ranking.by_currency.values(), ranking.unpriced) for q in ranked)
+    if PER_CALL not in shown and any(PER_CALL.name in q.parts for q in quotes):
         shown.append(PER_CALL)
     return shown
+
+
+def _listed(ranking: Any, limit: int | None, unpriced: bool) -> list[Any]:
+    """The quotes a ranking lists, piped or in JSON: each currency's first LIMIT, then (UNPRICED)
+    the first LIMIT of those lacking a price."""
+    quotes = [q for currency in ranking.currencies for q in ranking.by_currency[currency][:limit]]
+    return quotes + ranking.unpriced[:limit] if unpriced else quotes
 
 
 def _part_key(component: Any) -> str:
@@ -478,10 +482,7 @@ def quote_json(quote: Any, parts: list[Any]) -> dict:
 
 def ranking_json(ranking: Any, *, limit: int | None, unpriced: bool = True) -> list[dict]:
     parts = _cost_parts(ranking)
-    quotes = [q for currency in ranking.currencies for q in ranking.by_currency[currency][:limit]]
-    if unpriced:
-        quotes += ranking.unpriced[:limit]
-    return [quote_json(q, parts) for q in quotes]
+    return [quote_json(q, parts) for q in _listed(ranking, limit, unpriced)]
 
 
 def _missing_text(quote: Any) -> str:
@@ -493,19 +494,16 @@ def _missing_text(quote: Any) -> str:
     return ", ".join(by_name(c).label for c in quote.missing)
 
 
-def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool = True) -> int:
+def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool = True) -> None:
     """Print RANKING (terminal sections or one piped table): at most LIMIT offerings per currency
-    (on a terminal, TERMINAL_ROWS unless given). Returns the number of rows printed."""
+    (on a terminal, TERMINAL_ROWS unless given)."""
     parts = _cost_parts(ranking)
     out = Output()
-    shown = 0
     if not out.terminal:
         # piped: one tab-separated table, every number at full precision. Written by hand rather
         # than through Output.table: this loop is most of `compare`'s time over 100k offerings
         components = [c.name for c in parts]
-        quotes = [q for currency in ranking.currencies for q in ranking.by_currency[currency][:limit]]
-        if list_unpriced:
-            quotes += ranking.unpriced[:limit]
+        quotes = _listed(ranking, limit, list_unpriced)
         # the source only where it tells offerings apart, as in `catalog models`
         sourced = any(q.offering.source != DEFAULT_SOURCE for q in quotes)
         keys = ["source"] * sourced + ["provider", "model_id", "name", "currency",
@@ -525,7 +523,7 @@ def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool
             append("\t".join(cells))
         lines.append("")
         sys.stdout.write("\n".join(lines))  # page text is already cleaned: no need for click.echo's pass
-        return len(quotes)
+        return
 
     limit = limit or TERMINAL_ROWS
     out.note(f"Cost of {describe_workload(ranking.workload)}")
@@ -538,7 +536,6 @@ def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool
         title = None if currency == "USD" else f"Priced in {currency} (not comparable with USD)"
         out.table(columns, ([str(i), q.offering.key, *(q.parts.get(c.name) for c in parts), q.cost]
                             for i, q in enumerate(quotes, 1)), title=title)
-        shown += len(quotes)
         hidden = len(ranking.by_currency[currency]) - len(quotes)
         if hidden:
             out.note(f"... and {hidden:,} more priced in {currency} (raise --limit to see them)")
@@ -547,12 +544,10 @@ def print_ranking(ranking: Any, *, limit: int | None = None, list_unpriced: bool
         unpriced = ranking.unpriced[:limit]
         out.table(columns, ([q.offering.key, _missing_text(q)] for q in unpriced),
                   title="Not ranked: missing a price this workload needs")
-        shown += len(unpriced)
         if len(ranking.unpriced) > len(unpriced):
             out.note(f"... and {len(ranking.unpriced) - len(unpriced):,} more not ranked (raise --limit to see them)")
     elif ranking.unpriced:
         out.note(f"{len(ranking.unpriced):,} offerings lack a price this workload needs and are not listed")
-    return shown
 
 
 # --- history -----------------------------------------------------------------------------------------
@@ -667,7 +662,7 @@ def changes_lines(c) -> list[str]:
         return [f"No changes {span}."]
     lines = [
         f"Changes {span}: {len(c.added)} added, {len(c.removed)} removed, "
-        f"{_n(len(c.price_changes), 'price change')} in {_n(c.repriced_offerings, 'offering')}"
+        f"{counted(len(c.price_changes), 'price change')} in {counted(c.repriced_offerings, 'offering')}"
     ]
     for title, keys in (("Added", c.added), ("Removed", c.removed)):
         if keys:
@@ -756,7 +751,7 @@ def print_problems(run_id: int, problems: list, *, as_json: bool) -> None:
     if as_json:
         print_json([{"url": p.url, "reason": p.reason, "http_status": p.http_status} for p in problems])
         return
-    lines = [f"Refresh #{run_id}: {_n(len(problems), 'page')} could not be used"]
+    lines = [f"Refresh #{run_id}: {counted(len(problems), 'page')} could not be used"]
     lines += [f"  {p.url}  {p.reason}" for p in problems]
     Output().lines(lines)
 
@@ -805,9 +800,9 @@ def crosscheck_lines(found: Any) -> list[str]:
         return [f"Nothing to compare: {named} price no model at the same provider (`catalog models --model KEY` "
                 "lists a model's offerings in every source)."]
     if not found:
-        return [f"{named[0].upper()}{named[1:]} agree on {'the' if found.compared == 1 else 'all'} {_n(found.compared, 'price')} they share "
+        return [f"{named[0].upper()}{named[1:]} agree on {'the' if found.compared == 1 else 'all'} {counted(found.compared, 'price')} they share "
                 "(model, provider, component)."]
-    lines = [f"{_n(len(found), 'price')} of the {found.compared:,} they share {named} disagree on:"]
+    lines = [f"{counted(len(found), 'price')} of the {found.compared:,} they share {named} disagree on:"]
     for d in found:
         diff = "from 0" if d.difference is None else f"+{d.difference}%"
         lines.append(f"{d.model} at {d.provider}, {d.component} ({diff}):")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 
 import catalog.cli.render as render
+from catalog.cli.common import ALERT_EXIT
 from catalog.cli.params import catalog_option, json_option
 from catalog.cli.render import Output, print_json
-
-#: `crosscheck --fail-on-discrepancy` exit status (as `changes --fail-on-change`)
-DISCREPANCY_EXIT = 3
 
 
 class Percent(click.ParamType):
@@ -21,15 +19,12 @@ class Percent(click.ParamType):
     name = "PCT"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, Decimal):
-            return value
+        from catalog.units import parse_percent
+
         try:
-            number = Decimal(str(value).strip().rstrip("%"))
-        except InvalidOperation:
-            self.fail(f"{value!r} is not a percentage; give a number such as 5 or 2.5", param, ctx)
-        if not number.is_finite() or number < 0:
-            self.fail(f"{value!r} is not a percentage >= 0", param, ctx)
-        return number
+            return parse_percent(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @click.command()
@@ -53,7 +48,7 @@ def sources(cat, as_json: bool) -> None:
               help="Report only differences of more than this many percent.")
 @json_option
 @click.option("--fail-on-discrepancy", is_flag=True,
-              help=f"Exit {DISCREPANCY_EXIT} when the sources disagree (for alerts from cron).")
+              help=f"Exit {ALERT_EXIT} when the sources disagree (for alerts from cron).")
 @catalog_option
 def crosscheck(cat, sources_: tuple[str, ...], min_diff: Decimal, as_json: bool, fail_on_discrepancy: bool) -> None:
     """Every model, provider and price component that two sources price differently today: both
@@ -73,4 +68,4 @@ def crosscheck(cat, sources_: tuple[str, ...], min_diff: Decimal, as_json: bool,
     else:
         Output().lines(render.crosscheck_lines(found))
     if fail_on_discrepancy and found:
-        sys.exit(DISCREPANCY_EXIT)
+        sys.exit(ALERT_EXIT)
